@@ -1,0 +1,226 @@
+import { DependencyContainer, InjectionToken, delay } from 'tsyringe';
+import type { AnyClass } from '../../decorators/hook-metadata';
+import { isInvocationScoped } from '../../decorators/invocation-scoped.decorator';
+import {
+  LifecycleError,
+  LifecycleErrorCode,
+} from '../../decorators/lifecycle-error';
+import { registrationsOf } from './tsyringe-internals';
+
+/** One thing wrong in the dependency graph. */
+export interface GraphProblem {
+  readonly code: LifecycleErrorCode;
+  readonly message: string;
+}
+
+/** A token as written in messages: classes by name, others quoted. */
+export function tokenName(token: unknown): string {
+  if (typeof token === 'function') return token.name || '<anonymous class>';
+  if (typeof token === 'symbol') return `"${token.toString()}"`;
+  return `"${String(token)}"`;
+}
+
+// The key tsyringe's @inject() and @injectAll() write parameter tokens under.
+const INJECTION_TOKENS = 'injectionTokens';
+const DelayedConstructor = Object.getPrototypeOf(delay(() => Object))
+  .constructor as AnyClass;
+const PRIMITIVES = new Set<unknown>([
+  String,
+  Number,
+  Boolean,
+  Symbol,
+  BigInt,
+  Array,
+  Function,
+  Promise,
+]);
+
+interface Descriptor {
+  readonly token: InjectionToken<unknown>;
+  readonly isOptional?: boolean;
+}
+
+function isDescriptor(value: unknown): value is Descriptor {
+  return typeof value === 'object' && value !== null && 'token' in value;
+}
+
+/** Which token each constructor parameter asks for, as tsyringe reads them. */
+function parameterTokens(ctor: AnyClass): unknown[] | undefined {
+  const types = Reflect.getMetadata('design:paramtypes', ctor) as
+    unknown[] | undefined;
+  const explicit =
+    (Reflect.getOwnMetadata(INJECTION_TOKENS, ctor) as
+      Record<string, unknown> | undefined) ?? {};
+
+  if (types === undefined && ctor.length === 0) return [];
+  if (types === undefined) {
+    const all = Array.from({ length: ctor.length }, (_, i) => explicit[i]);
+    return all.every((token) => token !== undefined) ? all : undefined;
+  }
+  return types.map((type, index) => explicit[index] ?? type);
+}
+
+/** What a walk of the dependency graph found. */
+export interface GraphWalk {
+  /** Every token the graph reaches, the root included. */
+  readonly tokens: ReadonlySet<InjectionToken<unknown>>;
+  readonly problems: readonly GraphProblem[];
+}
+
+/**
+ * Walks the graph reachable from `root` without building anything: collects
+ * every token it reaches, every provider that is missing, every cycle, and
+ * every class whose constructor types are unknown.
+ */
+export function walkGraph(
+  container: DependencyContainer,
+  root: AnyClass,
+): GraphWalk {
+  const problems: GraphProblem[] = [];
+  const tokens = new Set<InjectionToken<unknown>>([
+    root as InjectionToken<unknown>,
+  ]);
+  const done = new Set<unknown>();
+  const path: AnyClass[] = [];
+
+  const visitClass = (ctor: AnyClass, from: string): void => {
+    if (path.includes(ctor)) {
+      const cycle = [...path.slice(path.indexOf(ctor)), ctor];
+      problems.push({
+        code: 'DEPENDENCY_CYCLE',
+        message:
+          `${cycle.map(tokenName).join(' -> ')}: these constructors depend ` +
+          'on each other. Break the cycle, or inject one side with ' +
+          '@inject(delay(() => Class)).',
+      });
+      return;
+    }
+    if (done.has(ctor)) return;
+    done.add(ctor);
+
+    const tokens = parameterTokens(ctor);
+    if (tokens === undefined) {
+      problems.push({
+        code: 'MISSING_TYPE_INFO',
+        message:
+          `${from}${tokenName(ctor)} has ${ctor.length} constructor ` +
+          'parameter(s) but no type metadata. Mark the class with ' +
+          '@injectable() or @singleton(); if it is marked, the build dropped ' +
+          'decorator metadata (esbuild does not emit it): compile with tsc ' +
+          'or a plugin that emits it, or give every parameter @inject(Token).',
+      });
+      return;
+    }
+
+    path.push(ctor);
+    tokens.forEach((token, index) => {
+      const where = `${tokenName(ctor)} parameter #${index}`;
+      visitParameter(token, where, ctor);
+    });
+    path.pop();
+  };
+
+  const visitParameter = (
+    token: unknown,
+    where: string,
+    owner: AnyClass,
+  ): void => {
+    if (token instanceof DelayedConstructor) return;
+    if (isDescriptor(token)) {
+      const registered = registrationsOf(container, token.token).length > 0;
+      if (token.isOptional && !registered) return;
+      visitToken(token.token, where);
+      return;
+    }
+    if (token === undefined) {
+      problems.push({
+        code: 'MISSING_TYPE_INFO',
+        message:
+          `${where}: its type was undefined when ${tokenName(owner)} was ` +
+          'decorated, which happens with circular imports or type-only ' +
+          'imports. Import the class itself, or use @inject(delay(() => ' +
+          'Class)).',
+      });
+      return;
+    }
+    if (token === Object || PRIMITIVES.has(token)) {
+      const kind =
+        token === Object ? 'an interface or union' : tokenName(token);
+      problems.push({
+        code: 'MISSING_TYPE_INFO',
+        message:
+          `${where}: the parameter is typed as ${kind}, which the container ` +
+          'cannot build. Inject it by token: @inject(MY_TOKEN) and register ' +
+          'MY_TOKEN.',
+      });
+      return;
+    }
+    visitToken(token as InjectionToken<unknown>, where);
+  };
+
+  const visitToken = (token: InjectionToken<unknown>, where: string): void => {
+    const registrations = registrationsOf(container, token);
+    const from = `${where} -> `;
+    tokens.add(token);
+
+    if (registrations.length === 0) {
+      if (typeof token === 'function') {
+        checkScope(token as AnyClass, where);
+        visitClass(token as AnyClass, from);
+        return;
+      }
+      problems.push({
+        code: 'MISSING_PROVIDER',
+        message:
+          `${where}: ${tokenName(token)} has no provider. Register one with ` +
+          `container.register(${tokenName(token)}, { useValue | useClass | ` +
+          'useFactory }) or pass it in the providers option.',
+      });
+      return;
+    }
+    for (const { provider } of registrations) {
+      if ('useClass' in provider) {
+        visitClassProvider(provider.useClass, from);
+      } else if ('useToken' in provider) {
+        visitToken(provider.useToken, where);
+      }
+    }
+  };
+
+  const visitClassProvider = (useClass: unknown, from: string): void => {
+    if (useClass instanceof DelayedConstructor) return;
+    visitClass(useClass as AnyClass, from);
+  };
+
+  const checkScope = (ctor: AnyClass, where: string): void => {
+    if (!isInvocationScoped(ctor)) return;
+    problems.push({
+      code: 'RESOLUTION_FAILED',
+      message:
+        `${where}: ${tokenName(ctor)} is @InvocationScoped and cannot be ` +
+        'injected into a constructor, which runs once per environment. ' +
+        `Inject InvocationScope and call scope.get(${tokenName(ctor)}) ` +
+        'while handling the event.',
+    });
+  };
+
+  visitClass(root, '');
+  return { tokens, problems };
+}
+
+/** Throws one error listing every problem, or returns when there are none. */
+export function assertNoProblems(
+  root: AnyClass,
+  problems: readonly GraphProblem[],
+): void {
+  if (problems.length === 0) return;
+
+  const count =
+    problems.length === 1 ? '1 problem' : `${problems.length} problems`;
+  const lines = problems.map((problem) => `  - ${problem.message}`);
+  throw new LifecycleError(
+    problems[0].code,
+    `Cannot build ${tokenName(root)}: ${count} in its dependency graph.\n` +
+      lines.join('\n'),
+  );
+}

@@ -1,0 +1,156 @@
+import {
+  DependencyContainer,
+  InjectionToken,
+  Lifecycle,
+  Provider,
+  RegistrationOptions,
+  isClassProvider,
+  isFactoryProvider,
+  isTokenProvider,
+  isValueProvider,
+} from 'tsyringe';
+import { LifecycleError } from '../../decorators/lifecycle-error';
+
+/** A registration as tsyringe stores it. */
+export interface Registration {
+  readonly provider: Provider<unknown>;
+  readonly options: RegistrationOptions;
+}
+
+/** How a registration produces its value. */
+export type ProviderKind = 'class' | 'value' | 'factory' | 'token';
+
+/**
+ * The members of tsyringe's container that its public type hides. They have
+ * been stable across tsyringe 4.x; the shape is checked once per container so
+ * a change fails with a clear message instead of a TypeError.
+ */
+interface ContainerInternals {
+  getAllRegistrations(token: InjectionToken<unknown>): Registration[] | null;
+  resolve: DependencyContainer['resolve'];
+  resolveAll: DependencyContainer['resolveAll'];
+}
+
+function internals(container: DependencyContainer): ContainerInternals {
+  const candidate = container as unknown as Partial<ContainerInternals>;
+
+  if (typeof candidate.getAllRegistrations !== 'function') {
+    throw new LifecycleError(
+      'UNSUPPORTED_CONTAINER',
+      'The tsyringe container has no getAllRegistrations member: this ' +
+        'tsyringe version is not supported. Install tsyringe 4.x.',
+    );
+  }
+  return candidate as ContainerInternals;
+}
+
+/** Every registration of `token`, looking in parent containers too. */
+export function registrationsOf(
+  container: DependencyContainer,
+  token: InjectionToken<unknown>,
+): readonly Registration[] {
+  return internals(container).getAllRegistrations(token) ?? [];
+}
+
+export function providerKind(provider: Provider<unknown>): ProviderKind {
+  if (isValueProvider(provider)) return 'value';
+  if (isFactoryProvider(provider)) return 'factory';
+  if (isTokenProvider(provider)) return 'token';
+  if (isClassProvider(provider)) return 'class';
+  return 'class';
+}
+
+/**
+ * Registers `provider` under `token` in `container` so that it is built at
+ * most once there: classes as container singletons, factories behind a
+ * per-container cache. Values and token aliases are already single.
+ */
+export function registerOnce(
+  container: DependencyContainer,
+  token: InjectionToken<unknown>,
+  provider: Provider<unknown>,
+): void {
+  if (isFactoryProvider(provider)) {
+    const build = provider.useFactory;
+    let built: { value: unknown } | undefined;
+    container.register(token, {
+      useFactory: (c) => (built ??= { value: build(c) }).value,
+    });
+  } else if (isValueProvider(provider)) {
+    container.register(token, provider);
+  } else if (isTokenProvider(provider)) {
+    container.register(token, provider);
+  } else {
+    const useClass = isClassProvider(provider) ? provider.useClass : provider;
+    container.register(
+      token,
+      { useClass: useClass as new () => unknown },
+      { lifecycle: Lifecycle.Singleton },
+    );
+  }
+}
+
+/** What one `resolve` built, and what it resolved on the way. */
+export interface Resolution {
+  readonly token: InjectionToken<unknown>;
+  readonly value: unknown;
+  readonly dependencies: ReadonlySet<unknown>;
+}
+
+/**
+ * Reports every value `container` resolves, in the order resolutions finish,
+ * with the values each one resolved on the way. tsyringe calls
+ * `this.resolve` for every constructor parameter and every factory receives
+ * the container itself, so an own-property override on the container sees
+ * the whole graph, including what factories resolve.
+ *
+ * Returns a function that stops the reporting.
+ */
+export function traceResolutions(
+  container: DependencyContainer,
+  onResolved: (resolution: Resolution) => void,
+): () => void {
+  const inner = internals(container);
+  const resolve = inner.resolve.bind(container);
+  const resolveAll = inner.resolveAll.bind(container);
+  const stack: Set<unknown>[] = [];
+
+  const traced = <T>(
+    token: InjectionToken<unknown>,
+    run: () => T,
+    values: (result: T) => unknown[],
+  ): T => {
+    const dependencies = new Set<unknown>();
+    stack.push(dependencies);
+    let result: T;
+    try {
+      result = run();
+    } finally {
+      stack.pop();
+    }
+    for (const value of values(result)) {
+      onResolved({ token, value, dependencies });
+      stack.at(-1)?.add(value);
+    }
+    return result;
+  };
+
+  const target = container as unknown as Record<string, unknown>;
+  target.resolve = (token: InjectionToken<unknown>, ...rest: unknown[]) =>
+    traced(
+      token,
+      () => (resolve as (...args: unknown[]) => unknown)(token, ...rest),
+      (value) => [value],
+    );
+  target.resolveAll = (token: InjectionToken<unknown>, ...rest: unknown[]) =>
+    traced(
+      token,
+      () => (resolveAll as (...args: unknown[]) => unknown[])(token, ...rest),
+      (values) => values,
+    );
+
+  return () => {
+    delete target.resolve;
+    delete target.resolveAll;
+  };
+}

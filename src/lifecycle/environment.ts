@@ -1,0 +1,502 @@
+import { performance } from 'node:perf_hooks';
+import type { Context } from 'aws-lambda';
+import type { DependencyContainer, InjectionToken } from 'tsyringe';
+import {
+  readHandlerMetadata,
+  type HandlerMetadata,
+} from '../../decorators/handler.decorator';
+import {
+  memberName,
+  readHooks,
+  type AnyClass,
+  type HookKind,
+} from '../../decorators/hook-metadata';
+import { LifecycleError } from '../../decorators/lifecycle-error';
+import {
+  buildEnvironmentGraph,
+  type BuiltNode,
+  type ProviderSpec,
+} from '../container/environment-container';
+import { tokenName } from '../container/graph-check';
+import { createDefaultLogger } from '../logging/default-logger';
+import { LOGGER, type Logger, errorFields } from '../logging/logger';
+import {
+  InvocationScope,
+  runInInvocationScope,
+} from '../scope/invocation-scope';
+import {
+  initFailure,
+  initSteps,
+  runShutdown,
+  runStep,
+  type LifecycleStep,
+  type ShutdownReport,
+  type StepResult,
+} from './hook-runner';
+import {
+  compilePipeline,
+  type BoundHook,
+  type Invoke,
+} from './invoke-pipeline';
+import { installLazyMembers, type InstalledLazy } from './lazy-value';
+import {
+  combineObservers,
+  type LifecycleObserver,
+  type Phase,
+} from './observer';
+import { isThenable } from './thenable';
+
+/** How an execution environment is built and run. */
+export interface EnvironmentOptions {
+  /** Providers that replace or add to the container's registrations. */
+  readonly providers?: readonly ProviderSpec[];
+  /** Where registrations are looked up. Default: tsyringe's root container. */
+  readonly container?: DependencyContainer;
+  /** Where the framework logs. Default: JSON lines on the console. */
+  readonly logger?: Logger;
+  /** Receive phase, hook and invocation events (switches timing on). */
+  readonly observers?: readonly LifecycleObserver[];
+  /** Total time the shutdown hooks may take, in ms. Default 450. */
+  readonly shutdownBudgetMs?: number;
+  /**
+   * Run every invocation in an invocation scope even when nothing in the
+   * graph needs one. It is on by itself when `InvocationScope` is injected
+   * or `AWS_LAMBDA_MAX_CONCURRENCY` is set.
+   */
+  readonly invocationScope?: boolean;
+  /** The environment variables to read, once, at INIT. Default process.env. */
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+/** What the environment measured about itself. */
+export interface EnvironmentStats {
+  /** `on-demand`, `provisioned-concurrency` or `snap-start`. */
+  readonly initializationType: string;
+  /** How long the last successful INIT took, in ms. */
+  readonly initDurationMs: number | undefined;
+  /** Each init hook and eager lazy load of that INIT, with its duration. */
+  readonly initSteps: readonly StepResult[];
+  /** Invocations dispatched since INIT. */
+  readonly invocations: number;
+  /** Whether the first invocation of this environment was a cold start. */
+  readonly coldStart: boolean;
+  /** The `@Lazy` values of the environment, with their hit counts. */
+  readonly lazies: readonly InstalledLazy[];
+}
+
+const DEFAULT_SHUTDOWN_BUDGET_MS = 450;
+
+// Lambda starts an environment with one of these; only the first invocation
+// of an on-demand one makes its caller wait for INIT.
+// https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html
+const ON_DEMAND = 'on-demand';
+
+/**
+ * One execution environment: the container built for it, the state machine
+ * INIT -> READY <-> INVOKING -> SHUTTING_DOWN -> STOPPED (FAILED when INIT
+ * fails; starting again from FAILED builds everything anew), and the
+ * compiled invocation path.
+ *
+ * Without observers the plain path does not track in-flight invocations:
+ * the phase stays READY while they run. Lambda only shuts an environment
+ * down between invocations, so nothing depends on it there.
+ */
+export class Environment {
+  readonly #handlerClass: AnyClass;
+  readonly #handler: HandlerMetadata;
+  readonly #options: EnvironmentOptions;
+  readonly #logger: Logger;
+  readonly #observer: ReturnType<typeof combineObservers>;
+  readonly #initializationType: string;
+  readonly #overlapping: boolean;
+
+  #phase: Phase = 'INIT';
+  #container: DependencyContainer | undefined;
+  #nodes: readonly BuiltNode[] = [];
+  #lazies: readonly InstalledLazy[] = [];
+  #initSteps: StepResult[] = [];
+  #initDurationMs: number | undefined;
+  #invocations = 0;
+  #coldStart = false;
+  #inFlight = 0;
+  #idleSince = 0;
+  #starting: Promise<void> | undefined;
+  #stopping: Promise<ShutdownReport> | undefined;
+
+  /**
+   * The function that runs one invocation in the current phase. Swapped on
+   * every phase change so that the steady path carries no phase checks:
+   * during INIT it waits for INIT, after a failed INIT it starts INIT again,
+   * after shutdown it rejects.
+   */
+  dispatch: Invoke;
+
+  constructor(handlerClass: AnyClass, options: EnvironmentOptions = {}) {
+    const handler = readHandlerMetadata(handlerClass);
+    if (handler === undefined) {
+      throw new LifecycleError(
+        'MISSING_HANDLE_METHOD',
+        `createHandler(${handlerClass.name}): the class is not marked with ` +
+          '@Handler(). Add @Handler() to it.',
+      );
+    }
+    const env = options.env ?? process.env;
+
+    this.#handlerClass = handlerClass;
+    this.#handler = handler;
+    this.#options = options;
+    this.#logger = options.logger ?? createDefaultLogger(env);
+    this.#observer = combineObservers(options.observers ?? [], this.#logger);
+    this.#initializationType = env.AWS_LAMBDA_INITIALIZATION_TYPE || ON_DEMAND;
+    this.#overlapping = Boolean(env.AWS_LAMBDA_MAX_CONCURRENCY);
+    this.dispatch = this.#afterInit;
+  }
+
+  /** The current phase of the environment. */
+  get phase(): Phase {
+    return this.#phase;
+  }
+
+  get logger(): Logger {
+    return this.#logger;
+  }
+
+  get stats(): EnvironmentStats {
+    return {
+      initializationType: this.#initializationType,
+      initDurationMs: this.#initDurationMs,
+      initSteps: this.#initSteps,
+      invocations: this.#invocations,
+      coldStart: this.#coldStart,
+      lazies: this.#lazies,
+    };
+  }
+
+  /**
+   * The environment's instance of `token`, for tests and tools. Throws
+   * `CONTAINER_NOT_READY` before INIT has finished or after shutdown.
+   */
+  resolve<T>(token: InjectionToken<T>): T {
+    if (this.#container === undefined || this.#phase === 'STOPPED') {
+      throw new LifecycleError(
+        'CONTAINER_NOT_READY',
+        `${this.#handlerClass.name}: resolve(${tokenName(token)}) while the ` +
+          `environment is ${this.#phase}. Await start() first.`,
+      );
+    }
+    return this.#container.resolve(token);
+  }
+
+  /**
+   * Runs INIT: builds the container, runs the `@OnInit` hooks in dependency
+   * order, loads eager `@Lazy` values and compiles the invocation path.
+   * Calling it again while it runs returns the same promise; calling it
+   * after a failure starts from scratch. Rejects with a `LifecycleError`
+   * naming the class and member that failed, after releasing what was built.
+   */
+  start(): Promise<void> {
+    if (this.#phase === 'FAILED') this.#starting = undefined;
+    this.#starting ??= this.#init();
+    return this.#starting;
+  }
+
+  /**
+   * Runs SHUTDOWN once: every `@OnShutdown` hook and provider disposer in
+   * reverse dependency order within the budget. Never rejects; the report
+   * says what failed or ran out of time.
+   */
+  shutdown(): Promise<ShutdownReport> {
+    this.#stopping ??= this.#shutdown();
+    return this.#stopping;
+  }
+
+  async #init(): Promise<void> {
+    const started = performance.now();
+    this.#setPhase('INIT');
+    this.dispatch = this.#afterInit;
+    this.#initSteps = [];
+    const built: BuiltNode[] = [];
+    const initialised = new Set<BuiltNode>();
+
+    try {
+      const graph = buildEnvironmentGraph(this.#handlerClass, {
+        parent: this.#options.container,
+        providers: [
+          { token: LOGGER, useValue: this.#logger },
+          { token: InvocationScope, useValue: new InvocationScope() },
+          ...(this.#options.providers ?? []),
+        ],
+        built,
+      });
+      const lazies = built.flatMap((node) => installLazyMembers(node.instance));
+
+      for (const node of built) {
+        initialised.add(node);
+        await this.#runInitSteps(this.#initStepsOf(node, lazies));
+      }
+
+      // The framework's own values are not the environment's to release.
+      this.#nodes = built.filter(
+        (node) => node.token !== LOGGER && node.token !== InvocationScope,
+      );
+      this.#lazies = lazies;
+      this.#container = graph.container;
+      this.#initDurationMs = performance.now() - started;
+      this.dispatch = this.#first(this.#compile(graph.root, graph.container));
+      this.#idleSince = performance.now();
+      this.#setPhase('READY');
+    } catch (error) {
+      await this.#abandon(built, initialised, error);
+      throw error;
+    }
+  }
+
+  #initStepsOf(node: BuiltNode, lazies: InstalledLazy[]): LifecycleStep[] {
+    const eager = lazies
+      .filter((lazy) => lazy.eager && lazy.owner === node.instance)
+      .map<LifecycleStep>((lazy) => ({
+        kind: 'lazy',
+        name: lazy.name,
+        run: () => lazy.value.get(),
+      }));
+    return [...initSteps(node), ...eager];
+  }
+
+  async #runInitSteps(steps: readonly LifecycleStep[]): Promise<void> {
+    for (const step of steps) {
+      const result = await runStep(step, step.timeoutMs, this.#observer);
+      this.#initSteps.push(result);
+      if (result.outcome !== 'ok') throw initFailure(result);
+    }
+  }
+
+  /**
+   * After a failed INIT: releases everything that may hold a resource (all
+   * built objects except those whose init hooks never started) and leaves
+   * the environment FAILED, ready to start again.
+   */
+  async #abandon(
+    built: readonly BuiltNode[],
+    started: ReadonlySet<BuiltNode>,
+    error: unknown,
+  ): Promise<void> {
+    this.#logger.error('INIT failed', { ...errorFields(error) });
+    const live = built.filter(
+      (node) => started.has(node) || initSteps(node).length === 0,
+    );
+    await runShutdown(
+      live,
+      this.#shutdownBudget(),
+      this.#logger,
+      this.#observer,
+    );
+    this.#setPhase('FAILED');
+  }
+
+  async #shutdown(): Promise<ShutdownReport> {
+    try {
+      await this.#starting;
+    } catch {
+      // A failed INIT already released what it built.
+    }
+    this.#setPhase('SHUTTING_DOWN');
+    this.dispatch = this.#stopped;
+
+    const report = await runShutdown(
+      this.#nodes,
+      this.#shutdownBudget(),
+      this.#logger,
+      this.#observer,
+    );
+    this.#nodes = [];
+    this.#setPhase('STOPPED');
+    return report;
+  }
+
+  #shutdownBudget(): number {
+    return this.#options.shutdownBudgetMs ?? DEFAULT_SHUTDOWN_BUDGET_MS;
+  }
+
+  #setPhase(to: Phase): void {
+    const from = this.#phase;
+    this.#phase = to;
+    if (from !== to) this.#observer?.phaseChanged({ from, to });
+  }
+
+  /** Builds the steady invocation path from the built graph. */
+  #compile(root: object, container: DependencyContainer): Invoke {
+    const bound = (kind: HookKind) => (node: BuiltNode) =>
+      readHooks(node.instance.constructor as AnyClass, kind).map(
+        ({ member }): BoundHook => ({
+          name: memberName(node.instance, member),
+          instance: node.instance,
+          fn: (node.instance as Record<string | symbol, never>)[member],
+        }),
+      );
+    const dependencyOrder = this.#nodes;
+    const handlerFirst = [...dependencyOrder].reverse();
+    const method = this.#handler.method;
+
+    let parts = {
+      handle: {
+        name: memberName(root, method),
+        instance: root,
+        fn: (root as Record<string, never>)[method],
+      } as BoundHook,
+      before: dependencyOrder.flatMap(bound('beforeInvoke')),
+      after: handlerFirst.flatMap(bound('afterInvoke')),
+      onError: handlerFirst.flatMap(bound('onError')),
+    };
+    if (this.#observer !== undefined) parts = this.#instrument(parts);
+
+    const pipeline = compilePipeline({
+      ...parts,
+      afterInvokeErrors: this.#handler.afterInvokeErrors,
+      logger: this.#logger,
+    });
+
+    const scoped =
+      this.#options.invocationScope === true ||
+      this.#overlapping ||
+      dependencyOrder.some((node) => node.instance instanceof InvocationScope)
+        ? (event: unknown, context: Context) =>
+            runInInvocationScope(container, event, context, () =>
+              pipeline(event, context),
+            )
+        : pipeline;
+
+    return this.#observer === undefined
+      ? this.#counted(scoped)
+      : this.#observed(scoped);
+  }
+
+  #counted(run: Invoke): Invoke {
+    return (event, context) => {
+      this.#invocations++;
+      return run(event, context);
+    };
+  }
+
+  /** The first invocation decides the cold start, then steps aside. */
+  #first(steady: Invoke): Invoke {
+    return (event, context) => {
+      this.#coldStart = this.#initializationType === ON_DEMAND;
+      this.dispatch = steady;
+      return steady(event, context);
+    };
+  }
+
+  /** The path taken when observers are registered: every invocation timed. */
+  #observed(run: Invoke): Invoke {
+    const observer = this.#observer!;
+
+    return (event, context) => {
+      const started = performance.now();
+      const start = {
+        requestId: context.awsRequestId,
+        coldStart: this.#invocations === 0 && this.#coldStart,
+        idleMs: this.#inFlight === 0 ? started - this.#idleSince : 0,
+      };
+      this.#invocations++;
+      if (this.#inFlight++ === 0) this.#setPhase('INVOKING');
+      observer.invocationStarted(start);
+
+      const end = (outcome: 'ok' | 'failed', error?: unknown) => {
+        const now = performance.now();
+        if (--this.#inFlight === 0) {
+          this.#idleSince = now;
+          if (this.#phase === 'INVOKING') this.#setPhase('READY');
+        }
+        observer.invocationEnded({
+          ...start,
+          outcome,
+          durationMs: now - started,
+          ...(outcome === 'failed' ? { error } : {}),
+        });
+      };
+      return run(event, context).then(
+        (result) => {
+          end('ok');
+          return result;
+        },
+        (error: unknown) => {
+          end('failed', error);
+          throw error;
+        },
+      );
+    };
+  }
+
+  /** Wraps every hook so observers see it start and end. */
+  #instrument<
+    P extends {
+      handle: BoundHook;
+      before: BoundHook[];
+      after: BoundHook[];
+      onError: BoundHook[];
+    },
+  >(parts: P): P {
+    const observer = this.#observer!;
+    const wrap =
+      (kind: HookKind | 'handle', contextAt: number) =>
+      (hook: BoundHook): BoundHook => ({
+        ...hook,
+        fn(this: unknown, ...args: unknown[]) {
+          const requestId = (args[contextAt] as Context | undefined)
+            ?.awsRequestId;
+          const event = { kind, name: hook.name, requestId };
+          const started = performance.now();
+          const end = (outcome: 'ok' | 'failed', error?: unknown) =>
+            observer.hookEnded({
+              ...event,
+              outcome,
+              durationMs: performance.now() - started,
+              ...(outcome === 'failed' ? { error } : {}),
+            });
+
+          observer.hookStarted(event);
+          let out: unknown;
+          try {
+            out = hook.fn.apply(this, args);
+          } catch (error) {
+            end('failed', error);
+            throw error;
+          }
+          if (!isThenable(out)) {
+            end('ok');
+            return out;
+          }
+          return Promise.resolve(out).then(
+            (value) => {
+              end('ok');
+              return value;
+            },
+            (error: unknown) => {
+              end('failed', error);
+              throw error;
+            },
+          );
+        },
+      });
+
+    return {
+      ...parts,
+      handle: wrap('handle', 1)(parts.handle),
+      before: parts.before.map(wrap('beforeInvoke', 1)),
+      after: parts.after.map(wrap('afterInvoke', 2)),
+      onError: parts.onError.map(wrap('onError', 2)),
+    };
+  }
+
+  #afterInit: Invoke = (event, context) =>
+    this.start().then(() => this.dispatch(event, context));
+
+  #stopped: Invoke = () =>
+    Promise.reject(
+      new LifecycleError(
+        'CONTAINER_NOT_READY',
+        `${this.#handlerClass.name}: invoked after the environment shut ` +
+          'down. Create a new handler or test bed.',
+      ),
+    );
+}
