@@ -31,6 +31,7 @@ export default tseslint.config(
       'jest/no-focused-tests': 'error',
       'jest/no-disabled-tests': 'error',
       'jest/expect-expect': 'off',
+      'jest/valid-title': ['error', { ignoreTypeOfDescribeName: true }],
     },
   },
   {

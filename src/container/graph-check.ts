@@ -127,6 +127,8 @@ export function walkGraph(
   ): void => {
     if (token instanceof DelayedConstructor) return;
     if (isDescriptor(token)) {
+      // @inject(delay(() => Class)) resolves on first use, by design.
+      if (token.token instanceof DelayedConstructor) return;
       const registered = registrationsOf(container, token.token).length > 0;
       if (token.isOptional && !registered) return;
       visitToken(token.token, where);

@@ -242,7 +242,10 @@ export class Environment {
       this.#lazies = lazies;
       this.#container = graph.container;
       this.#initDurationMs = performance.now() - started;
-      this.dispatch = this.#first(this.#compile(graph.root, graph.container));
+      const usesScope = built.some((node) => node.token === InvocationScope);
+      this.dispatch = this.#first(
+        this.#compile(graph.root, graph.container, usesScope),
+      );
       this.#idleSince = performance.now();
       this.#setPhase('READY');
     } catch (error) {
@@ -324,7 +327,11 @@ export class Environment {
   }
 
   /** Builds the steady invocation path from the built graph. */
-  #compile(root: object, container: DependencyContainer): Invoke {
+  #compile(
+    root: object,
+    container: DependencyContainer,
+    usesScope: boolean,
+  ): Invoke {
     const bound = (kind: HookKind) => (node: BuiltNode) =>
       readHooks(node.instance.constructor as AnyClass, kind).map(
         ({ member }): BoundHook => ({
@@ -356,9 +363,7 @@ export class Environment {
     });
 
     const scoped =
-      this.#options.invocationScope === true ||
-      this.#overlapping ||
-      dependencyOrder.some((node) => node.instance instanceof InvocationScope)
+      this.#options.invocationScope === true || this.#overlapping || usesScope
         ? (event: unknown, context: Context) =>
             runInInvocationScope(container, event, context, () =>
               pipeline(event, context),

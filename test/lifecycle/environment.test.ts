@@ -1,0 +1,443 @@
+import { inject, injectable, singleton } from 'tsyringe';
+import {
+  AfterInvoke,
+  BeforeInvoke,
+  Handler,
+  LifecycleError,
+  OnInit,
+  OnShutdown,
+  createHandler,
+} from '../../src';
+import { createFakeContext, createTestBed } from '../../src/testing';
+
+const events: string[] = [];
+
+function tick(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+@singleton()
+class Config {
+  @OnInit()
+  async load(): Promise<void> {
+    events.push('Config.load:start');
+    await tick();
+    events.push('Config.load:end');
+  }
+
+  @OnShutdown()
+  close(): void {
+    events.push('Config.close');
+  }
+}
+
+@singleton()
+class Database {
+  constructor(readonly config: Config) {}
+
+  @OnInit()
+  async connect(): Promise<void> {
+    events.push('Database.connect:start');
+    await tick();
+    events.push('Database.connect:end');
+  }
+
+  @OnShutdown()
+  async end(): Promise<void> {
+    await tick();
+    events.push('Database.end');
+  }
+}
+
+@injectable()
+class Cache {
+  constructor(readonly config: Config) {}
+
+  @OnInit()
+  warm(): void {
+    events.push('Cache.warm');
+  }
+
+  @OnShutdown()
+  quit(): void {
+    events.push('Cache.quit');
+  }
+}
+
+@Handler()
+class Orders {
+  constructor(
+    readonly db: Database,
+    readonly cache: Cache,
+  ) {}
+
+  @OnInit()
+  prepare(): void {
+    events.push('Orders.prepare');
+  }
+
+  @OnShutdown()
+  flush(): void {
+    events.push('Orders.flush');
+  }
+
+  handle(event: { id: string }): { id: string } {
+    return { id: event.id };
+  }
+}
+
+beforeEach(() => {
+  events.length = 0;
+});
+
+describe('Environment', () => {
+  describe('at INIT', () => {
+    it('runs init hooks once, each dependency finished before its dependant starts', async () => {
+      const bed = await createTestBed(Orders);
+
+      expect(events).toEqual([
+        'Config.load:start',
+        'Config.load:end',
+        'Database.connect:start',
+        'Database.connect:end',
+        'Cache.warm',
+        'Orders.prepare',
+      ]);
+      expect(bed.environment.phase).toBe('READY');
+      expect(bed.stats.initSteps.map((step) => step.name)).toEqual([
+        'Config.load',
+        'Database.connect',
+        'Cache.warm',
+        'Orders.prepare',
+      ]);
+      expect(bed.stats.initDurationMs).toBeGreaterThan(0);
+    });
+
+    it('builds a service shared by two dependants once', async () => {
+      const bed = await createTestBed(Orders);
+
+      expect(bed.get(Orders).db.config).toBe(bed.get(Orders).cache.config);
+      expect(events.filter((e) => e === 'Config.load:end')).toHaveLength(1);
+    });
+  });
+
+  describe('at SHUTDOWN', () => {
+    it('runs shutdown hooks in reverse dependency order', async () => {
+      const bed = await createTestBed(Orders);
+      events.length = 0;
+
+      const report = await bed.shutdown();
+
+      expect(events.indexOf('Orders.flush')).toBe(0);
+      expect(events.indexOf('Config.close')).toBe(events.length - 1);
+      expect(events).toEqual(
+        expect.arrayContaining(['Database.end', 'Cache.quit']),
+      );
+      expect(report.problems).toEqual([]);
+      expect(bed.environment.phase).toBe('STOPPED');
+    });
+
+    it('rejects invocations after shutdown', async () => {
+      const bed = await createTestBed(Orders);
+      await bed.shutdown();
+
+      await expect(bed.invoke({ id: 'late' })).rejects.toMatchObject({
+        code: 'CONTAINER_NOT_READY',
+      });
+    });
+
+    it('runs only once when asked twice', async () => {
+      const bed = await createTestBed(Orders);
+      events.length = 0;
+
+      await Promise.all([bed.shutdown(), bed.shutdown()]);
+
+      expect(events.filter((e) => e === 'Orders.flush')).toHaveLength(1);
+    });
+  });
+
+  describe('when a shutdown hook fails or hangs', () => {
+    @singleton()
+    class Broken {
+      @OnShutdown()
+      close(): void {
+        throw new Error('socket already closed');
+      }
+    }
+
+    @singleton()
+    class Hanging {
+      @OnShutdown({ timeoutMs: 20 })
+      close(): Promise<void> {
+        return new Promise(() => undefined);
+      }
+    }
+
+    @singleton()
+    class Healthy {
+      closed = false;
+
+      @OnShutdown()
+      close(): void {
+        this.closed = true;
+      }
+    }
+
+    @Handler()
+    class Fragile {
+      constructor(
+        readonly broken: Broken,
+        readonly hanging: Hanging,
+        readonly healthy: Healthy,
+      ) {}
+      handle(): void {}
+    }
+
+    it('still runs every other hook and reports each problem', async () => {
+      const bed = await createTestBed(Fragile);
+      const healthy = bed.get(Healthy);
+
+      const report = await bed.shutdown();
+
+      expect(healthy.closed).toBe(true);
+      expect(
+        report.problems.map(({ name, outcome }) => ({ name, outcome })),
+      ).toEqual(
+        expect.arrayContaining([
+          { name: 'Broken.close', outcome: 'failed' },
+          { name: 'Hanging.close', outcome: 'timed-out' },
+        ]),
+      );
+      expect(bed.logs.filter((log) => log.level === 'error')).toHaveLength(2);
+    });
+
+    it('cuts a hook that outlives the whole budget', async () => {
+      @singleton()
+      class Forever {
+        @OnShutdown()
+        close(): Promise<void> {
+          return new Promise(() => undefined);
+        }
+      }
+      @Handler()
+      class Slow {
+        constructor(readonly forever: Forever) {}
+        handle(): void {}
+      }
+      const bed = await createTestBed(Slow, { shutdownBudgetMs: 30 });
+
+      const report = await bed.shutdown();
+
+      expect(report.steps).toEqual([
+        expect.objectContaining({
+          name: 'Forever.close',
+          outcome: 'timed-out',
+        }),
+      ]);
+    });
+  });
+
+  describe('with factory and value registrations', () => {
+    const POOL = Symbol('POOL');
+    const REDIS = 'REDIS';
+
+    @Handler()
+    class UsesClients {
+      constructor(
+        @inject(POOL) readonly pool: { end(): Promise<void> },
+        @inject(REDIS) readonly redis: { quit(): void },
+      ) {}
+      handle(): void {}
+    }
+
+    it('disposes them at shutdown through their close-like member', async () => {
+      const ended: string[] = [];
+      const bed = await createTestBed(UsesClients, {
+        providers: [
+          {
+            token: POOL,
+            useFactory: () => ({
+              end: async () => {
+                ended.push('pool.end');
+              },
+            }),
+          },
+          { token: REDIS, useValue: { quit: () => ended.push('redis.quit') } },
+        ],
+      });
+
+      const report = await bed.shutdown();
+
+      expect(ended.sort()).toEqual(['pool.end', 'redis.quit']);
+      expect(report.steps.map((step) => step.name).sort()).toEqual([
+        '"REDIS".quit',
+        '"Symbol(POOL)".end',
+      ]);
+    });
+
+    it('calls a factory once per environment', async () => {
+      let built = 0;
+      @Handler()
+      class TwoUsers {
+        constructor(
+          @inject(POOL) readonly a: object,
+          @inject(POOL) readonly b: object,
+        ) {}
+        handle(): void {}
+      }
+
+      const bed = await createTestBed(TwoUsers, {
+        providers: [{ token: POOL, useFactory: () => ({ id: ++built }) }],
+      });
+
+      expect(built).toBe(1);
+      expect(bed.get(TwoUsers).a).toBe(bed.get(TwoUsers).b);
+    });
+  });
+
+  describe('when an init hook fails', () => {
+    let attempts = 0;
+    const closed: string[] = [];
+
+    @singleton()
+    class Pool {
+      @OnInit()
+      open(): void {}
+
+      @OnShutdown()
+      close(): void {
+        closed.push('Pool.close');
+      }
+    }
+
+    @singleton()
+    class Flaky {
+      constructor(readonly pool: Pool) {}
+
+      @OnInit()
+      async connect(): Promise<void> {
+        attempts++;
+        if (attempts === 1) throw new Error('ECONNREFUSED 127.0.0.1:5432');
+      }
+    }
+
+    @singleton()
+    class NeverStarted {
+      @OnInit()
+      open(): void {}
+
+      @OnShutdown()
+      close(): void {
+        closed.push('NeverStarted.close');
+      }
+    }
+
+    @Handler()
+    class Needy {
+      constructor(
+        readonly flaky: Flaky,
+        readonly later: NeverStarted,
+      ) {}
+      handle(): string {
+        return 'served';
+      }
+    }
+
+    beforeEach(() => {
+      attempts = 0;
+      closed.length = 0;
+    });
+
+    it('rejects ready with the class and member, and closes what was opened', async () => {
+      const handler = createHandler(Needy, { logger: silent() });
+
+      const error = await handler.ready.catch((e: unknown) => e);
+
+      expect(LifecycleError.is(error)).toBe(true);
+      expect(error).toMatchObject({ code: 'HOOK_FAILED' });
+      expect((error as Error).message).toContain('@OnInit on Flaky.connect');
+      expect((error as Error).message).toContain('ECONNREFUSED');
+      expect((error as Error).cause).toBeInstanceOf(Error);
+      expect(closed).toEqual(['Pool.close']);
+      expect(handler.environment.phase).toBe('FAILED');
+    });
+
+    it('initialises again from scratch on the next invocation', async () => {
+      const handler = createHandler(Needy, { logger: silent() });
+      await handler.ready.catch(() => undefined);
+      const context = createFakeContext();
+
+      const result = await handler(undefined, context);
+
+      expect(result).toBe('served');
+      expect(attempts).toBe(2);
+      expect(handler.environment.phase).toBe('READY');
+    });
+  });
+
+  describe('when the handler is invoked before INIT has finished', () => {
+    it('waits for INIT, as a CommonJS entry does on its first event', async () => {
+      const handler = createHandler(Orders, { logger: silent() });
+
+      const result = await handler({ id: 'early' }, createFakeContext());
+
+      expect(result).toEqual({ id: 'early' });
+      expect(events).toContain('Orders.prepare');
+    });
+  });
+
+  describe('per invocation', () => {
+    const order: string[] = [];
+
+    @singleton()
+    class Tracer {
+      @BeforeInvoke()
+      start(): void {
+        order.push('Tracer.start');
+      }
+
+      @AfterInvoke()
+      stop(): void {
+        order.push('Tracer.stop');
+      }
+    }
+
+    @Handler()
+    class Traced {
+      constructor(readonly tracer: Tracer) {}
+
+      @BeforeInvoke()
+      check(): void {
+        order.push('Traced.check');
+      }
+
+      handle(): string {
+        order.push('Traced.handle');
+        return 'ok';
+      }
+
+      @AfterInvoke()
+      audit(): void {
+        order.push('Traced.audit');
+      }
+    }
+
+    it('runs services\u2019 before hooks first and their after hooks last', async () => {
+      const bed = await createTestBed(Traced);
+
+      await bed.invoke(undefined);
+
+      expect(order).toEqual([
+        'Tracer.start',
+        'Traced.check',
+        'Traced.handle',
+        'Traced.audit',
+        'Tracer.stop',
+      ]);
+    });
+  });
+});
+
+function silent() {
+  return { debug() {}, info() {}, warn() {}, error() {} };
+}
