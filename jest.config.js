@@ -7,4 +7,9 @@ module.exports = {
     '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }],
   },
   setupFiles: ['reflect-metadata'],
+  // Samples import the package by name, as users do.
+  moduleNameMapper: {
+    '^lambda-lifecycle$': '<rootDir>/src/index.ts',
+    '^lambda-lifecycle/testing$': '<rootDir>/src/testing/index.ts',
+  },
 };
