@@ -21,6 +21,9 @@ export interface PipelineParts {
   readonly logger: Logger;
 }
 
+/** An `@AfterInvoke` hook that threw, with what it threw. */
+type Failure = [BoundHook, unknown];
+
 /** Runs one invocation: event and context in, the handler's result out. */
 export type Invoke = (event: unknown, context: Context) => Promise<unknown>;
 
@@ -67,7 +70,11 @@ export function compilePipeline(parts: PipelineParts): Invoke {
   }
 
   const recover = recoverer(onError, parts.logger);
-  const finish = finisher(after, parts.afterInvokeErrors, parts.logger);
+  const { finish, conclude } = finisher(
+    after,
+    parts.afterInvokeErrors,
+    parts.logger,
+  );
   const settle = (result: unknown, event: unknown, context: Context) =>
     isThenable(result)
       ? Promise.resolve(result).then(
@@ -100,7 +107,19 @@ export function compilePipeline(parts: PipelineParts): Invoke {
     } catch (error) {
       return recover(error, event, context);
     }
-    return finish(result, event, context);
+
+    // Already awaiting: run the after hooks here rather than in a second
+    // async function, which costs about 60 ns more per invocation.
+    let failures: Failure[] | undefined;
+    for (const hook of after) {
+      try {
+        const out = hook.fn.call(hook.instance, result, event, context);
+        if (isThenable(out)) await out;
+      } catch (error) {
+        (failures ??= []).push([hook, error]);
+      }
+    }
+    return failures === undefined ? result : conclude(result, failures);
   };
 
   return (event, context) => {
@@ -182,7 +201,7 @@ function finisher(
   policy: 'log' | 'throw',
   logger: Logger,
 ) {
-  const conclude = (result: unknown, failures: [BoundHook, unknown][]) => {
+  const conclude = (result: unknown, failures: Failure[]) => {
     if (failures.length === 0) return result;
     for (const [hook, error] of failures) {
       logger.error(`@AfterInvoke on ${hook.name}: hook failed`, {
@@ -202,7 +221,7 @@ function finisher(
     result: unknown,
     event: unknown,
     context: Context,
-    failures: [BoundHook, unknown][],
+    failures: Failure[],
   ): Promise<unknown> => {
     for (let i = from; i < hooks.length; i++) {
       try {
@@ -215,8 +234,8 @@ function finisher(
     return conclude(result, failures);
   };
 
-  return (result: unknown, event: unknown, context: Context): unknown => {
-    let failures: [BoundHook, unknown][] | undefined;
+  const finish = (result: unknown, event: unknown, context: Context) => {
+    let failures: Failure[] | undefined;
     for (let i = 0; i < hooks.length; i++) {
       try {
         const out = hooks[i].fn.call(hooks[i].instance, result, event, context);
@@ -229,4 +248,5 @@ function finisher(
     }
     return failures === undefined ? result : conclude(result, failures);
   };
+  return { finish, conclude };
 }

@@ -261,6 +261,43 @@ describe('the invocation pipeline', () => {
     });
   });
 
+  describe('when a before hook is async and an after hook throws', () => {
+    @Handler({ afterInvokeErrors: 'throw' })
+    class AsyncStrict {
+      @BeforeInvoke()
+      async load(): Promise<void> {
+        await Promise.resolve();
+      }
+
+      async handle(): Promise<string> {
+        return 'saved';
+      }
+
+      @AfterInvoke()
+      audit(): void {
+        throw new Error('audit down');
+      }
+
+      @AfterInvoke()
+      async notify(): Promise<void> {
+        AsyncStrict.notified++;
+      }
+
+      static notified = 0;
+    }
+
+    it('runs the remaining after hooks and keeps the result on the error', async () => {
+      AsyncStrict.notified = 0;
+      const bed = await createTestBed(AsyncStrict);
+
+      const error = await bed.invoke(undefined).catch((e) => e);
+
+      expect(error).toBeInstanceOf(AfterInvokeError);
+      expect(error.result).toBe('saved');
+      expect(AsyncStrict.notified).toBe(1);
+    });
+  });
+
   describe('with hooks inherited from a base class', () => {
     class Base {
       readonly seen: string[] = [];
