@@ -14,7 +14,10 @@ export type LifecycleErrorCode =
   | 'AFTER_INVOKE_FAILED'
   | 'CONTAINER_NOT_READY'
   | 'NO_INVOCATION_SCOPE'
-  | 'UNSUPPORTED_CONTAINER';
+  | 'UNSUPPORTED_CONTAINER'
+  | 'EXTENSION_REGISTRATION_FAILED'
+  | 'INVALID_CONFIG'
+  | 'HANDLER_NOT_FOUND';
 
 const BRAND = Symbol.for('lambda-lifecycle/error');
 
