@@ -7,6 +7,8 @@ module.exports = {
     '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }],
   },
   setupFiles: ['reflect-metadata'],
+  // Builds dist/ once, for tests that run the compiled package in a child.
+  globalSetup: '<rootDir>/test/global-setup.ts',
   // Samples import the package by name, as users do.
   moduleNameMapper: {
     '^lambda-lifecycle$': '<rootDir>/src/index.ts',

@@ -6,9 +6,20 @@ import {
   type EnvironmentStats,
 } from '../lifecycle/environment';
 import type { ShutdownReport } from '../lifecycle/hook-runner';
+import { subscribeToShutdown } from '../runtime/extension-shutdown';
 
 /** Options of {@link createHandler}. */
-export type CreateHandlerOptions = EnvironmentOptions;
+export interface CreateHandlerOptions extends EnvironmentOptions {
+  /**
+   * Whether the handler's shutdown runs when Lambda ends the environment.
+   * Default true: inside Lambda (`AWS_LAMBDA_RUNTIME_API` set) the
+   * framework registers an internal extension during INIT, which is what
+   * makes Lambda send SIGTERM at all, and on SIGTERM it runs `shutdown()`
+   * and then exits the process. `false` registers nothing and leaves
+   * SIGTERM alone. Outside Lambda nothing is registered either way.
+   */
+  readonly shutdownSignal?: boolean;
+}
 
 type HandleOf<C extends AnyClass> =
   InstanceType<C> extends {
@@ -41,12 +52,16 @@ export interface LambdaHandler<TEvent, TResult> {
 /**
  * Turns a `@Handler()` class into the function Lambda calls, and starts INIT
  * at once: the container is built and the `@OnInit` hooks run while the
- * module loads.
+ * module loads. Inside Lambda it also registers the framework's internal
+ * extension, so that Lambda sends SIGTERM before it ends the environment
+ * and the `@OnShutdown` hooks run (see `shutdownSignal`); `ready` waits for
+ * both. The environment variables are read here, once.
  *
  * Phase: init (when called) and each invoke. When INIT fails, `ready`
  * rejects with a `LifecycleError` naming the hook, and the next invocation
  * starts INIT again from scratch (Lambda retries a failed init within the
- * first invocation); if that fails too, the invocation rejects with it.
+ * first invocation); if that fails too, the invocation rejects with it. A
+ * failed registration is logged once and does not fail INIT.
  *
  * @example
  * ```ts
@@ -63,10 +78,26 @@ export function createHandler<
   options: CreateHandlerOptions = {},
 ): LambdaHandler<TEvent, TResult> {
   const environment = new Environment(handlerClass, options);
-  const ready = environment.start();
+  const init = environment.start();
   // The failure is reported through `ready` and the next invocation; this
   // keeps a CommonJS entry that never awaits `ready` from crashing the
   // process with an unhandled rejection at load.
+  init.catch(() => undefined);
+
+  const runtimeApi = (options.env ?? process.env).AWS_LAMBDA_RUNTIME_API;
+  const subscription =
+    options.shutdownSignal !== false && runtimeApi
+      ? subscribeToShutdown({
+          runtimeApi,
+          logger: environment.logger,
+          shutdown: () => environment.shutdown(),
+        })
+      : undefined;
+  // Lambda refuses a registration after the runtime's first invocation/next
+  // (https://docs.aws.amazon.com/lambda/latest/dg/runtimes-extensions-api.html),
+  // so an ES module entry awaits `ready`, which waits for the registration.
+  // Limitation: a CommonJS entry may register too late; no SIGTERM then.
+  const ready = subscription ? subscription.registered.then(() => init) : init;
   ready.catch(() => undefined);
 
   const handler = ((event: TEvent, context: Context) =>
@@ -74,7 +105,11 @@ export function createHandler<
 
   return Object.defineProperties(handler, {
     ready: { value: ready, enumerable: true },
-    shutdown: { value: () => environment.shutdown(), enumerable: true },
+    shutdown: {
+      value: () =>
+        environment.shutdown().finally(() => subscription?.release()),
+      enumerable: true,
+    },
     stats: { get: () => environment.stats, enumerable: true },
     environment: { value: environment, enumerable: true },
   });

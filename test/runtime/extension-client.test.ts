@@ -1,10 +1,8 @@
 import { spawn } from 'node:child_process';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { LifecycleError } from '../../src';
 import { registerExtension } from '../../src/runtime/extension-client';
-import { ExtensionsApiServer } from './extensions-api-server';
+import { ExtensionsApiServer, freePort } from './extensions-api-server';
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -121,11 +119,3 @@ describe(registerExtension.name, () => {
     expect(next.headers['lambda-extension-identifier']).toBe('id-9');
   });
 });
-
-async function freePort(): Promise<number> {
-  const server = http.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}

@@ -1,0 +1,104 @@
+import type { Logger } from '../logging/logger';
+import { errorFields } from '../logging/logger';
+import { registerExtension } from './extension-client';
+
+/** The name the framework's internal extension registers under. */
+export const EXTENSION_NAME = 'lambda-lifecycle';
+
+/** What one handler asks of the process-wide shutdown path. */
+export interface ShutdownSignalOptions {
+  /** `host:port` of the Extensions API (`AWS_LAMBDA_RUNTIME_API`). */
+  readonly runtimeApi: string;
+  /** Where a failed registration is reported. */
+  readonly logger: Logger;
+  /** Runs the handler's shutdown; must not reject. */
+  readonly shutdown: () => Promise<unknown>;
+}
+
+/** One handler's hold on the shutdown path. */
+export interface ShutdownSubscription {
+  /** Settles (never rejects) when the registration attempt has settled. */
+  readonly registered: Promise<void>;
+  /** Stops running this handler's shutdown on SIGTERM. */
+  release(): void;
+}
+
+// One registration per API address and one SIGTERM listener per process,
+// however many handlers the process creates.
+const registrations = new Map<string, Promise<void>>();
+const subscribers = new Set<() => Promise<unknown>>();
+let stopping: Promise<void> | undefined;
+
+/**
+ * Lambda sends SIGTERM, then SIGKILL about 500 ms later when only internal
+ * extensions are registered (the Shutdown phase in
+ * https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtime-environment.html).
+ * Every handler's shutdown runs at once; the process then exits, because
+ * the runtime's pending `invocation/next` would otherwise keep it alive.
+ */
+function onSigterm(): void {
+  stopping ??= Promise.allSettled(
+    [...subscribers].map((shutdown) => Promise.resolve().then(shutdown)),
+  ).then(() => process.exit(0));
+}
+
+function register(runtimeApi: string, logger: Logger): Promise<void> {
+  let registration = registrations.get(runtimeApi);
+  if (registration !== undefined) return registration;
+
+  registration = registerExtension({ runtimeApi, name: EXTENSION_NAME })
+    .then(async (extension) => {
+      // INIT ends only when every registered extension has called
+      // event/next, so the call follows the registration at once.
+      await extension.awaitEvents();
+      logger.debug('Registered the internal extension', {
+        extensionName: EXTENSION_NAME,
+        extensionId: extension.identifier,
+      });
+    })
+    .catch((error: unknown) => {
+      logger.warn('Extension registration failed; no SIGTERM at shutdown', {
+        extensionName: EXTENSION_NAME,
+        runtimeApi,
+        ...errorFields(error),
+      });
+    });
+  registrations.set(runtimeApi, registration);
+  return registration;
+}
+
+/**
+ * Makes Lambda deliver SIGTERM to this process and runs `shutdown` when it
+ * arrives: registers the framework's internal extension once per process,
+ * installs one SIGTERM listener for all handlers, and exits the process with
+ * code 0 once every subscribed shutdown has settled.
+ *
+ * Phase: init (registration) and shutdown (on SIGTERM). Never throws and
+ * never rejects: a failed registration is logged once, as a warning, and
+ * the process then simply gets no SIGTERM from Lambda.
+ *
+ * @example
+ * ```ts
+ * const subscription = subscribeToShutdown({
+ *   runtimeApi: process.env.AWS_LAMBDA_RUNTIME_API!,
+ *   logger: environment.logger,
+ *   shutdown: () => environment.shutdown(),
+ * });
+ * await subscription.registered;
+ * ```
+ */
+export function subscribeToShutdown(
+  options: ShutdownSignalOptions,
+): ShutdownSubscription {
+  const shutdown = options.shutdown;
+  if (subscribers.size === 0) process.on('SIGTERM', onSigterm);
+  subscribers.add(shutdown);
+
+  return {
+    registered: register(options.runtimeApi, options.logger),
+    release() {
+      if (!subscribers.delete(shutdown)) return;
+      if (subscribers.size === 0) process.off('SIGTERM', onSigterm);
+    },
+  };
+}
