@@ -1,0 +1,445 @@
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { LifecycleError } from '../../../decorators/lifecycle-error';
+import type { ProcessLine, ProcessSpec } from './environment-process';
+import type { PendingInvocation } from './environment-session';
+import { ExecutionEnvironment, type StepResult } from './execution-environment';
+import {
+  FUNCTION_VERSION,
+  functionArn,
+  lambdaEnvironment,
+  traceHeader,
+} from './lambda-environment';
+import { RuntimeApiServer } from './runtime-api-server';
+import { runtimeCommand, type RuntimeClientKind } from './runtime-command';
+import type {
+  IdleEntry,
+  InitEntry,
+  InvokeEntry,
+  LogLine,
+  ReinitCause,
+  ShutdownEntry,
+  TimelineEntry,
+} from './timeline-entry';
+
+/** How to run a handler locally. */
+export interface LocalRuntimeOptions {
+  /** The handler's entry file, e.g. `entries/orders.mjs`. */
+  readonly entry: string;
+  /** The export Lambda calls. Default `handler`. */
+  readonly handlerExport?: string;
+  /** Default: the entry's file name without its extension. */
+  readonly functionName?: string;
+  /** The function timeout in ms. Default 3000, as Lambda's. */
+  readonly timeoutMs?: number;
+  /** The INIT limit in ms. Default 10000, as Lambda's on demand. */
+  readonly initTimeoutMs?: number;
+  /** `AWS_LAMBDA_FUNCTION_MEMORY_SIZE`. Default 128; nothing is enforced. */
+  readonly memoryMb?: number;
+  /** `AWS_REGION`. Default `us-east-1`. */
+  readonly region?: string;
+  /** `AWS_LAMBDA_INITIALIZATION_TYPE`. Default `on-demand`. */
+  readonly initializationType?: string;
+  /** The function's environment variables. */
+  readonly env?: Readonly<Record<string, string>>;
+  /** The runtime client: the built-in one or `aws-lambda-ric`. */
+  readonly runtime?: RuntimeClientKind;
+  /** The node binary that runs the processes. Default: this one. */
+  readonly nodePath?: string;
+  /** The compiled built-in runtime client. Default: found next to this. */
+  readonly bootstrapPath?: string;
+  /** External extension executables, started before the runtime. */
+  readonly extensions?: readonly string[];
+  /** Receives every line the processes write, as it arrives. */
+  readonly onLog?: (line: LogLine) => void;
+}
+
+/** What an invocation carries besides its event. */
+export interface InvokeOptions {
+  /** Sent as `Lambda-Runtime-Client-Context`. */
+  readonly clientContext?: unknown;
+  /** Sent as `Lambda-Runtime-Cognito-Identity`. */
+  readonly cognitoIdentity?: unknown;
+}
+
+const DEFAULT_TIMEOUT_MS = 3000;
+const DEFAULT_INIT_TIMEOUT_MS = 10_000;
+
+function option(test: boolean, what: string): void {
+  if (!test) {
+    throw new LifecycleError('INVALID_CONFIG', `Local runtime: ${what}.`);
+  }
+}
+
+function parseResult(body: string | undefined): unknown {
+  try {
+    return JSON.parse(body ?? 'null') as unknown;
+  } catch {
+    return body;
+  }
+}
+
+/**
+ * A Lambda execution environment on this machine: a Runtime API and
+ * Extensions API server on 127.0.0.1 and the handler in a child `node`
+ * process, with Lambda's time limits, re-initialisation after a failure and
+ * shutdown signals. Every phase is recorded in {@link LocalRuntime.timeline}.
+ * Calls are queued, so they run one after the other.
+ */
+export class LocalRuntime {
+  readonly #server: RuntimeApiServer;
+  readonly #options: LocalRuntimeOptions;
+  readonly #functionName: string;
+  readonly #processes: { runtime: ProcessSpec; extensions: ProcessSpec[] };
+  readonly #timeline: TimelineEntry[] = [];
+  readonly #logs: LogLine[] = [];
+  readonly #origin = performance.now();
+  #collector: LogLine[] = [];
+  #environment: ExecutionEnvironment | undefined;
+  #ended: ReinitCause | undefined;
+  #queue: Promise<unknown> = Promise.resolve();
+  #closed = false;
+
+  private constructor(server: RuntimeApiServer, options: LocalRuntimeOptions) {
+    const entry = path.resolve(options.entry);
+    const taskRoot = path.dirname(entry);
+    const file = path.basename(entry).replace(/\.(c|m)?js$/, '');
+    const handler = `${file}.${options.handlerExport ?? 'handler'}`;
+    const functionName = options.functionName ?? file;
+    const nodePath = options.nodePath ?? process.execPath;
+    const env = lambdaEnvironment({
+      functionName,
+      handler,
+      taskRoot,
+      memoryMb: options.memoryMb ?? 128,
+      region: options.region ?? 'us-east-1',
+      runtimeApi: server.address,
+      initializationType: options.initializationType ?? 'on-demand',
+      env: options.env ?? {},
+    });
+    const command = runtimeCommand({
+      kind: options.runtime ?? 'builtin',
+      nodePath,
+      bootstrapPath: options.bootstrapPath,
+      handler,
+      taskRoot,
+    });
+
+    this.#server = server;
+    this.#options = options;
+    this.#functionName = functionName;
+    this.#processes = {
+      runtime: { source: 'runtime', ...command, cwd: taskRoot, env },
+      extensions: (options.extensions ?? []).map((file) => ({
+        source: path.basename(file),
+        command: /\.(c|m)?js$/.test(file) ? nodePath : path.resolve(file),
+        args: /\.(c|m)?js$/.test(file) ? [path.resolve(file)] : [],
+        cwd: taskRoot,
+        env,
+      })),
+    };
+  }
+
+  /**
+   * Starts the API server and runs the first INIT. A failed INIT does not
+   * reject: it is in the timeline, and the next invocation initialises
+   * again. Rejects with `INVALID_CONFIG` when an option is wrong.
+   */
+  static async start(options: LocalRuntimeOptions): Promise<LocalRuntime> {
+    const entry = path.resolve(options.entry);
+    const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    option(existsSync(entry), `the entry ${entry} does not exist`);
+    option(timeoutMs > 0, `timeoutMs must be positive, not ${timeoutMs}`);
+    option(
+      /^[A-Za-z_$][\w$]*$/.test(options.handlerExport ?? 'handler'),
+      `"${options.handlerExport}" is not an export name`,
+    );
+
+    const server = await RuntimeApiServer.start();
+    let runtime: LocalRuntime;
+    try {
+      runtime = new LocalRuntime(server, options);
+    } catch (error) {
+      await server.close();
+      throw error;
+    }
+    await runtime.#serial(() => runtime.#init(undefined));
+    return runtime;
+  }
+
+  /** Every phase so far, in order. */
+  get timeline(): readonly TimelineEntry[] {
+    return this.#timeline;
+  }
+
+  /** Every line the processes wrote, in order. */
+  get logs(): readonly LogLine[] {
+    return this.#logs;
+  }
+
+  /** `host:port` of the API, as `AWS_LAMBDA_RUNTIME_API` gives it. */
+  get runtimeApi(): string {
+    return this.#server.address;
+  }
+
+  /**
+   * Sends one event and waits for the outcome; a new environment is
+   * initialised first when none is running. Never rejects for what the
+   * function does: errors, timeouts and crashes are outcomes.
+   */
+  invoke(event: unknown, options: InvokeOptions = {}): Promise<InvokeEntry> {
+    return this.#serial(() => this.#invoke(event, options));
+  }
+
+  /** Lets `ms` pass with the environment idle. */
+  idle(ms: number): Promise<IdleEntry> {
+    return this.#serial(async () => {
+      const startMs = this.#now();
+      const logs = this.#collect();
+      await new Promise((resolve) => setTimeout(resolve, ms));
+      return this.#record<IdleEntry>({
+        phase: 'IDLE',
+        startMs,
+        durationMs: this.#now() - startMs,
+        logs,
+      });
+    });
+  }
+
+  /** Ends the running environment as Lambda does and reports how. */
+  shutdown(): Promise<ShutdownEntry> {
+    return this.#serial(async () => {
+      const startMs = this.#now();
+      const logs = this.#collect();
+      const environment = this.#environment;
+      this.#environment = undefined;
+      this.#ended = 'shutdown';
+
+      const result = environment
+        ? await environment.shutdown()
+        : {
+            signal: 'none' as const,
+            extensions: [],
+            runtimeBudgetMs: 0,
+            budgetMs: 0,
+            killedAfterBudget: false,
+            exitCode: null,
+            exitSignal: null,
+          };
+      return this.#record<ShutdownEntry>({
+        phase: 'SHUTDOWN',
+        startMs,
+        durationMs: this.#now() - startMs,
+        ...result,
+        logs,
+      });
+    });
+  }
+
+  /** Kills whatever still runs and stops the server. Safe to call twice. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+
+    await this.#queue.catch(() => undefined);
+    await this.#environment?.kill();
+    this.#environment = undefined;
+    await this.#server.close();
+  }
+
+  #serial<T>(work: () => Promise<T>): Promise<T> {
+    if (this.#closed) {
+      return Promise.reject(
+        new LifecycleError(
+          'CONTAINER_NOT_READY',
+          `Local runtime for ${this.#functionName}: used after ` +
+            'close(). Start a new one.',
+        ),
+      );
+    }
+    const run = this.#queue.then(work);
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+
+  #now(): number {
+    return performance.now() - this.#origin;
+  }
+
+  /** Starts collecting lines for the phase that begins now. */
+  #collect(): LogLine[] {
+    this.#collector = [];
+    return this.#collector;
+  }
+
+  #onLine = (line: ProcessLine) => {
+    const logged: LogLine = { atMs: this.#now(), ...line };
+    this.#logs.push(logged);
+    this.#collector.push(logged);
+    this.#options.onLog?.(logged);
+  };
+
+  #record<T extends TimelineEntry>(entry: T): T {
+    this.#timeline.push(entry);
+    return entry;
+  }
+
+  async #init(reinit: ReinitCause | undefined): Promise<InitEntry> {
+    const startMs = this.#now();
+    const logs = this.#collect();
+    const environment = new ExecutionEnvironment({
+      server: this.#server,
+      metadata: {
+        functionName: this.#functionName,
+        functionVersion: FUNCTION_VERSION,
+        handler: this.#processes.runtime.env._HANDLER,
+      },
+      ...this.#processes,
+      onLine: this.#onLine,
+    });
+    // Lambda retries a failed INIT within the next invocation, under the
+    // function timeout instead of the 10 s INIT limit.
+    const limitMs =
+      reinit === 'init-error'
+        ? (this.#options.timeoutMs ?? DEFAULT_TIMEOUT_MS)
+        : (this.#options.initTimeoutMs ?? DEFAULT_INIT_TIMEOUT_MS);
+
+    const result = await environment.start(limitMs);
+    await nextTurn();
+
+    this.#environment = result.outcome === 'ok' ? environment : undefined;
+    this.#ended = result.outcome === 'ok' ? undefined : 'init-error';
+    return this.#record<InitEntry>({
+      phase: 'INIT',
+      startMs,
+      durationMs: this.#now() - startMs,
+      outcome: result.outcome,
+      ...(result.outcome === 'ok' ? {} : { error: result.error }),
+      ...(reinit === undefined ? {} : { reinit }),
+      pid: environment.pid,
+      extensions: environment.extensions,
+      logs,
+    });
+  }
+
+  async #invoke(event: unknown, options: InvokeOptions): Promise<InvokeEntry> {
+    const requestId = randomUUID();
+    const began = this.#now();
+    const timeoutMs = this.#options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+
+    if (this.#environment?.alive === false) {
+      await this.#environment.kill();
+      this.#environment = undefined;
+      this.#ended = 'crash';
+    }
+    let reinit: ReinitCause | undefined;
+    if (this.#environment === undefined) {
+      reinit = this.#ended ?? 'crash';
+      const init = await this.#init(reinit);
+      if (init.outcome !== 'ok') {
+        return this.#record<InvokeEntry>({
+          phase: 'INVOKE',
+          requestId,
+          coldStart: true,
+          startMs: this.#now(),
+          durationMs: 0,
+          outcome: 'error',
+          error: init.error,
+          logs: this.#collect(),
+        });
+      }
+    }
+
+    const environment = this.#environment!;
+    const coldStart = environment.invocations === 0;
+    // A retried INIT counts against the invocation's timeout.
+    const spent = reinit === 'init-error' ? this.#now() - began : 0;
+    const limitMs = Math.max(0, timeoutMs - spent);
+    const startMs = this.#now();
+    const logs = this.#collect();
+
+    const result = await environment.invoke(
+      this.#pending(requestId, event, options, limitMs),
+      limitMs,
+    );
+    await nextTurn();
+    if (result.outcome === 'timeout' || result.outcome === 'crash') {
+      this.#environment = undefined;
+      this.#ended = result.outcome;
+    }
+    return this.#record<InvokeEntry>({
+      phase: 'INVOKE',
+      requestId,
+      coldStart,
+      startMs,
+      durationMs: this.#now() - startMs,
+      ...this.#outcome(result, timeoutMs),
+      pid: environment.pid,
+      logs,
+    });
+  }
+
+  #outcome(result: StepResult, timeoutMs: number) {
+    if (result.outcome === 'ok') {
+      return { outcome: 'ok' as const, result: parseResult(result.body) };
+    }
+    if (result.outcome !== 'timeout') return result;
+
+    // Lambda reports the configured timeout, not the time left after INIT.
+    const seconds = (timeoutMs / 1000).toFixed(2);
+    const errorMessage = result.error.errorMessage.replace(
+      /after [\d.]+ seconds/,
+      `after ${seconds} seconds`,
+    );
+    return { ...result, error: { ...result.error, errorMessage } };
+  }
+
+  #pending(
+    requestId: string,
+    event: unknown,
+    options: InvokeOptions,
+    limitMs: number,
+  ): PendingInvocation {
+    const json = (value: unknown) =>
+      value === undefined ? undefined : JSON.stringify(value);
+
+    return {
+      requestId,
+      payload: JSON.stringify(event ?? null),
+      deadlineMs: Date.now() + limitMs,
+      invokedFunctionArn: functionArn(
+        this.#options.region ?? 'us-east-1',
+        this.#functionName,
+      ),
+      traceId: traceHeader(),
+      clientContext: json(options.clientContext),
+      cognitoIdentity: json(options.cognitoIdentity),
+    };
+  }
+}
+
+/**
+ * Starts a local Lambda runtime for a handler entry and runs its INIT.
+ *
+ * Phase: all of them, in child processes: INIT now, INVOKE on
+ * `invoke()`, SHUTDOWN on `shutdown()`. Rejects with `INVALID_CONFIG` when
+ * the entry, the runtime client or an option is wrong; what the function
+ * does (errors, timeouts, crashes) is never thrown but recorded.
+ *
+ * @example
+ * ```ts
+ * const runtime = await startLocalRuntime({ entry: 'entries/orders.mjs' });
+ * const first = await runtime.invoke({ orderId: '42' }); // coldStart: true
+ * await runtime.idle(200);
+ * const report = await runtime.shutdown(); // report.signal: 'SIGTERM'
+ * await runtime.close();
+ * ```
+ */
+export function startLocalRuntime(
+  options: LocalRuntimeOptions,
+): Promise<LocalRuntime> {
+  return LocalRuntime.start(options);
+}
