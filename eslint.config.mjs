@@ -3,7 +3,15 @@ import jest from 'eslint-plugin-jest';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'build/', 'coverage/', 'node_modules/'] },
+  {
+    ignores: [
+      'dist/',
+      'build/',
+      'coverage/',
+      'node_modules/',
+      'test/e2e/runtimes/',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
