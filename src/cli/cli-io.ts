@@ -4,6 +4,8 @@ export interface CliIo {
   readonly stdout: NodeJS.WritableStream;
   /** Errors and usage. */
   readonly stderr: NodeJS.WritableStream;
+  /** Input, for commands that read events from it. */
+  readonly stdin?: NodeJS.ReadableStream & { readonly isTTY?: boolean };
   /** The directory relative paths start from. */
   readonly cwd: string;
 }

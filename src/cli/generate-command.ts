@@ -79,7 +79,20 @@ function readConfigFile(file: string): unknown {
   }
 }
 
+function checkFormatFlag(args: Args): EntryFormat[] | undefined {
+  const formats = list(args.format);
+  if (formats === undefined) return undefined;
+  if (
+    formats.length === 0 ||
+    formats.some((format) => format !== 'esm' && format !== 'cjs')
+  ) {
+    throw new UsageError('--format takes esm, cjs or esm,cjs');
+  }
+  return (['esm', 'cjs'] as const).filter((f) => formats.includes(f));
+}
+
 function loadConfig(args: Args, cwd: string): ResolvedConfig {
+  const formats = checkFormatFlag(args);
   const specs = list(args.handlers);
   let config: ResolvedConfig;
 
@@ -106,28 +119,13 @@ function loadConfig(args: Args, cwd: string): ResolvedConfig {
       path.dirname(file),
     );
   }
-  return withFlags(config, args, cwd);
-}
-
-function withFlags(
-  config: ResolvedConfig,
-  args: Args,
-  cwd: string,
-): ResolvedConfig {
-  const formats = list(args.format);
-  if (formats?.some((format) => format !== 'esm' && format !== 'cjs')) {
-    throw new UsageError('--format takes esm, cjs or esm,cjs');
-  }
   return {
     ...config,
     outDir:
       args['out-dir'] === undefined
         ? config.outDir
         : path.resolve(cwd, args['out-dir']),
-    formats:
-      formats === undefined
-        ? config.formats
-        : (['esm', 'cjs'] as EntryFormat[]).filter((f) => formats.includes(f)),
+    formats: formats ?? config.formats,
   };
 }
 
