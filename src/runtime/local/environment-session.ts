@@ -112,6 +112,11 @@ export class EnvironmentSession {
     return this.#failure.promise;
   }
 
+  /** The runtime has asked for its first event; registration is closed. */
+  get runtimeStarted(): boolean {
+    return this.#runtimeStarted;
+  }
+
   get extensions(): ExtensionInfo[] {
     return [...this.#extensions.values()].map((state) => state.info);
   }

@@ -1,0 +1,19 @@
+export { RuntimeApiServer } from './runtime-api-server';
+export { LocalRuntime, startLocalRuntime } from './local-runtime';
+export type { InvokeOptions, LocalRuntimeOptions } from './local-runtime';
+export { parseEvent, parseEvents } from './parse-events';
+export type { RuntimeClientKind } from './runtime-command';
+export { formatTimeline } from './timeline-format';
+export type { TimelineFormatOptions } from './timeline-format';
+export type {
+  ExtensionInfo,
+  IdleEntry,
+  InitEntry,
+  InvokeEntry,
+  LambdaError,
+  LogLine,
+  PhaseOutcome,
+  ReinitCause,
+  ShutdownEntry,
+  TimelineEntry,
+} from './timeline-entry';
