@@ -404,6 +404,20 @@ describe('startLocalRuntime', () => {
       });
     });
 
+    it('runs aws-lambda-ric when asked, or names the package when it is missing', async () => {
+      const ran = await start('echo.mjs', { runtime: 'ric' }).then(
+        async (runtime) => {
+          const answer = await runtime.invoke({ orderId: 1 });
+          return answer.outcome === 'ok' ? 'ok' : JSON.stringify(answer);
+        },
+        (error: Error) => error.message,
+      );
+
+      expect(ran).toEqual(
+        expect.stringMatching(/^ok$|the npm package "aws-lambda-ric" is not/),
+      );
+    });
+
     it('refuses calls after close', async () => {
       const runtime = await start('echo.mjs');
       await runtime.close();
