@@ -38,6 +38,7 @@ Options:
   --function-name <name>  (default: the entry's file name)
   --timeout <s>           function timeout in seconds (default: 3)
   --memory <MB>           memory size the function is told (default: 128)
+  --region <name>         AWS_REGION (default: us-east-1)
   --idle <ms>             idle gap between invocations (default: 0)
   --runtime <client>      builtin or ric (aws-lambda-ric) (default: builtin)
   --node <path>           node binary that runs the function
@@ -55,6 +56,7 @@ const OPTIONS = {
   'function-name': { type: 'string' },
   timeout: { type: 'string' },
   memory: { type: 'string' },
+  region: { type: 'string' },
   idle: { type: 'string' },
   runtime: { type: 'string' },
   node: { type: 'string' },
@@ -195,6 +197,7 @@ async function plan(argv: readonly string[], io: InvokeIo): Promise<Plan> {
       functionName: args['function-name'],
       timeoutMs: timeout === undefined ? undefined : timeout * 1000,
       memoryMb,
+      region: args.region,
       runtime,
       nodePath: args.node,
       env: parseEnv(args.env),

@@ -1,14 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
-import { parseJson, sendAccepted, sendError, sendJson } from './http-io';
+import { ExtensionRegistry, type FunctionMetadata } from './extension-registry';
+import { parseJson, sendAccepted, sendError } from './http-io';
 import type { ExtensionInfo, LambdaError } from './timeline-entry';
 
-/** What the Extensions API tells an extension about its function. */
-export interface FunctionMetadata {
-  readonly functionName: string;
-  readonly functionVersion: string;
-  readonly handler: string;
-}
+export type { FunctionMetadata } from './extension-registry';
 
 /** One event on its way to the runtime. */
 export interface PendingInvocation {
@@ -30,26 +25,12 @@ export type RuntimeAnswer =
   | { readonly kind: 'response'; readonly body: string }
   | { readonly kind: 'error'; readonly error: LambdaError };
 
-type ExtensionEvent = { readonly eventType: 'INVOKE' | 'SHUTDOWN' };
-
-interface ExtensionState {
-  readonly info: ExtensionInfo;
-  readonly queue: ExtensionEvent[];
-  poll?: ServerResponse;
-  /** Has called `event/next` at least once (INIT waits for it). */
-  ready: boolean;
-  /** Was given an INVOKE and has not asked for the next event yet. */
-  busy: boolean;
-}
-
 interface InFlight {
   readonly invocation: PendingInvocation;
   readonly settle: (answer: RuntimeAnswer) => void;
   delivered: boolean;
   answer?: RuntimeAnswer;
 }
-
-const EVENT_TYPES: ReadonlySet<string> = new Set(['INVOKE', 'SHUTDOWN']);
 
 function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void } {
   let resolve!: (value: T) => void;
@@ -82,13 +63,11 @@ export function parseErrorBody(
  * runtime has answered and every extension given the INVOKE event has asked
  * for its next event. Registration is only open until the runtime's first
  * `invocation/next`.
- * https://docs.aws.amazon.com/lambda/latest/dg/runtimes-extensions-api.html
+ * https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtime-environment.html
  */
 export class EnvironmentSession {
-  readonly #metadata: FunctionMetadata;
-  readonly #externalNames: ReadonlySet<string>;
-  readonly #extensions = new Map<string, ExtensionState>();
-  readonly #registrationWaiters: Array<() => void> = [];
+  /** The Extensions API side: registration, events, errors. */
+  readonly registry: ExtensionRegistry;
   readonly #answered = new Set<string>();
   readonly #ready = deferred<void>();
   readonly #failure = deferred<LambdaError>();
@@ -98,8 +77,14 @@ export class EnvironmentSession {
   #inFlight: InFlight | undefined;
 
   constructor(metadata: FunctionMetadata, externalNames: ReadonlySet<string>) {
-    this.#metadata = metadata;
-    this.#externalNames = externalNames;
+    this.registry = new ExtensionRegistry(metadata, externalNames, {
+      registrationClosed: () => this.#runtimeStarted,
+      changed: () => {
+        this.#checkReady();
+        this.#checkInvocationDone();
+      },
+      failed: (error) => this.#failure.resolve(error),
+    });
   }
 
   /** Settles when INIT has ended. */
@@ -118,14 +103,7 @@ export class EnvironmentSession {
   }
 
   get extensions(): ExtensionInfo[] {
-    return [...this.#extensions.values()].map((state) => state.info);
-  }
-
-  /** Settles once an extension named `name` has registered. */
-  async registered(name: string): Promise<void> {
-    while (!this.extensions.some((info) => info.name === name)) {
-      await new Promise<void>((wake) => this.#registrationWaiters.push(wake));
-    }
+    return this.registry.list;
   }
 
   /** Queues an event for the runtime; settles with what it answers. */
@@ -133,36 +111,33 @@ export class EnvironmentSession {
     const { promise, resolve } = deferred<RuntimeAnswer>();
     this.#inFlight = { invocation, settle: resolve, delivered: false };
 
-    for (const state of this.#extensions.values()) {
-      if (!state.info.events.includes('INVOKE')) continue;
-      this.#send(state, {
-        eventType: 'INVOKE',
-        deadlineMs: invocation.deadlineMs,
-        requestId: invocation.requestId,
-        invokedFunctionArn: invocation.invokedFunctionArn,
-        tracing: { type: 'X-Amzn-Trace-Id', value: invocation.traceId },
-      } as ExtensionEvent);
-    }
+    this.registry.broadcast({
+      eventType: 'INVOKE',
+      deadlineMs: invocation.deadlineMs,
+      requestId: invocation.requestId,
+      invokedFunctionArn: invocation.invokedFunctionArn,
+      tracing: { type: 'X-Amzn-Trace-Id', value: invocation.traceId },
+    });
     this.#deliverToRuntime();
     return promise;
   }
 
   /** Sends SHUTDOWN to the extensions that subscribed to it. */
-  shutdown(reason: 'spindown' | 'timeout' | 'failure', deadlineMs: number) {
-    for (const state of this.#extensions.values()) {
-      if (!state.info.events.includes('SHUTDOWN')) continue;
-      this.#send(state, {
-        eventType: 'SHUTDOWN',
-        shutdownReason: reason,
-        deadlineMs,
-      } as ExtensionEvent);
-    }
+  shutdown(
+    reason: 'spindown' | 'timeout' | 'failure',
+    deadlineMs: number,
+  ): void {
+    this.registry.broadcast({
+      eventType: 'SHUTDOWN',
+      shutdownReason: reason,
+      deadlineMs,
+    });
   }
 
   /** Drops every request still held open. */
   close(): void {
     this.#runtimePoll?.destroy();
-    for (const state of this.#extensions.values()) state.poll?.destroy();
+    this.registry.close();
   }
 
   runtimeNext(response: ServerResponse): void {
@@ -210,6 +185,7 @@ export class EnvironmentSession {
         `no invocation with request id "${requestId}" is in progress.`,
       );
     }
+    // Limitation: Lambda's 6 MB payload limits are not enforced; an oversized event or response passes locally.
     this.#answered.add(requestId);
     inFlight.answer = answer;
     sendAccepted(response);
@@ -227,138 +203,6 @@ export class EnvironmentSession {
     }
     sendAccepted(response);
     this.#failure.resolve(error);
-  }
-
-  register(
-    name: string | undefined,
-    bodyText: string,
-    response: ServerResponse,
-  ): void {
-    const refuse = (errorType: string, message: string) =>
-      sendError(response, 403, errorType, message);
-    const events = (parseJson(bodyText) as { events?: unknown } | undefined)
-      ?.events;
-    const kind = this.#externalNames.has(name ?? '') ? 'external' : 'internal';
-
-    if (!name) {
-      return refuse(
-        'Extension.InvalidExtensionName',
-        'extension/register without a Lambda-Extension-Name header.',
-      );
-    }
-    if (!Array.isArray(events) || !events.every((e) => EVENT_TYPES.has(e))) {
-      return refuse(
-        'Extension.InvalidEventType',
-        `extension "${name}": the body must be {"events": [...]} with ` +
-          `INVOKE and/or SHUTDOWN; got ${bodyText || 'nothing'}.`,
-      );
-    }
-    if (kind === 'internal' && events.includes('SHUTDOWN')) {
-      return refuse(
-        'Extension.InvalidEventType',
-        `extension "${name}": internal extensions cannot subscribe to ` +
-          'SHUTDOWN; handle SIGTERM in the runtime process instead.',
-      );
-    }
-    if (this.#runtimeStarted) {
-      return refuse(
-        'Extension.RegistrationClosed',
-        `extension "${name}" registered after INIT: registration closes ` +
-          'when the runtime asks for its first invocation.',
-      );
-    }
-    if ([...this.#extensions.values()].some((s) => s.info.name === name)) {
-      return refuse(
-        'Extension.InvalidExtensionState',
-        `an extension named "${name}" is already registered.`,
-      );
-    }
-
-    const id = randomUUID();
-    this.#extensions.set(id, {
-      info: { name, kind, events: events as ExtensionInfo['events'] },
-      queue: [],
-      ready: false,
-      busy: false,
-    });
-    sendJson(response, 200, this.#metadata, {
-      'Lambda-Extension-Identifier': id,
-    });
-    this.#registrationWaiters.splice(0).forEach((wake) => wake());
-  }
-
-  extensionNext(id: string | undefined, response: ServerResponse): void {
-    const state = this.#lookup(id, response);
-    if (state === undefined) return;
-
-    const event = state.queue.shift();
-    state.ready = true;
-    state.busy = event?.eventType === 'INVOKE';
-    if (event === undefined) {
-      state.poll = response;
-      response.on('close', () => {
-        if (state.poll === response) state.poll = undefined;
-      });
-    } else {
-      this.#reply(response, event);
-    }
-    this.#checkReady();
-    this.#checkInvocationDone();
-  }
-
-  extensionError(
-    id: string | undefined,
-    what: 'init' | 'exit',
-    error: LambdaError,
-    response: ServerResponse,
-  ): void {
-    const state = this.#lookup(id, response);
-    if (state === undefined) return;
-
-    sendAccepted(response);
-    this.#failure.resolve({
-      ...error,
-      errorMessage:
-        `extension "${state.info.name}" posted ${what}/error` +
-        (error.errorMessage ? `: ${error.errorMessage}` : ''),
-    });
-  }
-
-  #lookup(
-    id: string | undefined,
-    response: ServerResponse,
-  ): ExtensionState | undefined {
-    const state = id === undefined ? undefined : this.#extensions.get(id);
-    if (state !== undefined) return state;
-
-    sendError(
-      response,
-      403,
-      id === undefined
-        ? 'Extension.MissingExtensionIdentifier'
-        : 'Extension.UnknownExtensionIdentifier',
-      id === undefined
-        ? 'the Lambda-Extension-Identifier header is missing.'
-        : `no extension is registered as "${id}".`,
-    );
-    return undefined;
-  }
-
-  #send(state: ExtensionState, event: ExtensionEvent): void {
-    const poll = state.poll;
-    if (event.eventType === 'INVOKE') state.busy = true;
-    if (poll === undefined) {
-      state.queue.push(event);
-      return;
-    }
-    state.poll = undefined;
-    this.#reply(poll, event);
-  }
-
-  #reply(response: ServerResponse, event: ExtensionEvent): void {
-    sendJson(response, 200, event, {
-      'Lambda-Extension-Event-Identifier': randomUUID(),
-    });
   }
 
   #deliverToRuntime(): void {
@@ -391,7 +235,7 @@ export class EnvironmentSession {
 
   #checkReady(): void {
     if (this.#initDone || !this.#runtimeStarted) return;
-    for (const state of this.#extensions.values()) if (!state.ready) return;
+    if (!this.registry.allReady) return;
 
     this.#initDone = true;
     this.#ready.resolve();
@@ -399,8 +243,7 @@ export class EnvironmentSession {
 
   #checkInvocationDone(): void {
     const inFlight = this.#inFlight;
-    if (inFlight?.answer === undefined) return;
-    for (const state of this.#extensions.values()) if (state.busy) return;
+    if (inFlight?.answer === undefined || this.registry.anyBusy) return;
 
     this.#inFlight = undefined;
     inFlight.settle(inFlight.answer);

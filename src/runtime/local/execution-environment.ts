@@ -58,7 +58,7 @@ function seconds(ms: number): string {
 }
 
 function exitError(
-  process: EnvironmentProcess,
+  child: EnvironmentProcess,
   exit: ProcessExit,
   requestId: string | undefined,
 ): LambdaError {
@@ -68,13 +68,13 @@ function exitError(
     (exit.signal === null
       ? `exit status ${exit.code}`
       : `signal: ${SIGNAL_WORDS[exit.signal] ?? exit.signal.toLowerCase()}`);
-  const runtime = process.source === 'runtime';
+  const runtime = child.source === 'runtime';
 
   return {
     errorType: runtime ? 'Runtime.ExitError' : 'Extension.Crash',
     errorMessage: runtime
       ? `${prefix}Error: Runtime exited with error: ${how}`
-      : `${prefix}Error: extension ${process.source} exited: ${how}`,
+      : `${prefix}Error: extension ${child.source} exited: ${how}`,
     trace: [],
   };
 }
@@ -125,7 +125,7 @@ export class ExecutionEnvironment {
 
   /** Whether every process of the environment is still running. */
   get alive(): boolean {
-    return this.#processes.every((process) => process.alive);
+    return this.#processes.every((child) => child.alive);
   }
 
   /**
@@ -134,11 +134,12 @@ export class ExecutionEnvironment {
    * On failure every process is killed before this settles.
    */
   async start(limitMs: number): Promise<StepResult> {
-    const result = await this.#race(limitMs, undefined, 'error', async () => {
+    const limit = { limitMs, reportedMs: limitMs };
+    const result = await this.#race(limit, undefined, 'error', async () => {
       const { extensions, runtime } = this.#spec;
       extensions.forEach((spec) => this.#launch(spec));
       await Promise.all(
-        extensions.map((s) => this.#session.registered(s.source)),
+        extensions.map((s) => this.#session.registry.registered(s.source)),
       );
 
       this.#runtime = this.#launch(runtime);
@@ -151,16 +152,19 @@ export class ExecutionEnvironment {
   }
 
   /**
-   * Runs one invocation. A timeout or a crash kills every process: the
-   * environment is gone and the next invocation needs a new one.
+   * Runs one invocation within `limitMs`; a timeout is reported as the
+   * function's `timeoutMs`, as Lambda does even when a retried INIT used
+   * part of it. A timeout or a crash kills every process: the environment
+   * is gone and the next invocation needs a new one.
    */
   async invoke(
     invocation: PendingInvocation,
     limitMs: number,
+    timeoutMs = limitMs,
   ): Promise<StepResult> {
     this.#invocations++;
     const result = await this.#race(
-      limitMs,
+      { limitMs, reportedMs: timeoutMs },
       invocation.requestId,
       'crash',
       async () => {
@@ -194,7 +198,7 @@ export class ExecutionEnvironment {
       pid: runtime?.pid,
     };
 
-    if (!this.#processes.some((process) => process.alive)) {
+    if (!this.#processes.some((child) => child.alive)) {
       return { ...base, signal: 'none', ...this.#runtimeExit() };
     }
     if (extensions.length === 0) {
@@ -215,11 +219,8 @@ export class ExecutionEnvironment {
     runtime?.signal('SIGTERM');
     this.#session.shutdown('spindown', Date.now() + budgetMs);
     const killed = await Promise.all(
-      this.#processes.map((process) =>
-        this.#awaitExit(
-          process,
-          process === runtime ? runtimeBudgetMs : budgetMs,
-        ),
+      this.#processes.map((child) =>
+        this.#awaitExit(child, child === runtime ? runtimeBudgetMs : budgetMs),
       ),
     );
     this.#session.close();
@@ -238,8 +239,8 @@ export class ExecutionEnvironment {
 
   /** SIGKILLs every process and waits until they are gone. */
   async kill(): Promise<void> {
-    this.#processes.forEach((process) => process.signal('SIGKILL'));
-    await Promise.all(this.#processes.map((process) => process.exited));
+    this.#processes.forEach((child) => child.signal('SIGKILL'));
+    await Promise.all(this.#processes.map((child) => child.exited));
     this.#session.close();
   }
 
@@ -249,24 +250,24 @@ export class ExecutionEnvironment {
   }
 
   #launch(spec: ProcessSpec): EnvironmentProcess {
-    const process = new EnvironmentProcess(spec, this.#spec.onLine);
-    this.#processes.push(process);
-    void process.exited.then((exit) => this.#onExit([process, exit]));
-    return process;
+    const child = new EnvironmentProcess(spec, this.#spec.onLine);
+    this.#processes.push(child);
+    void child.exited.then((exit) => this.#onExit([child, exit]));
+    return child;
   }
 
   /** Waits up to `budgetMs` for a process to exit, then SIGKILLs it. */
   async #awaitExit(
-    process: EnvironmentProcess,
+    child: EnvironmentProcess,
     budgetMs: number,
   ): Promise<boolean> {
     const budget = sleep(budgetMs);
-    await Promise.race([process.exited, budget.done]);
+    await Promise.race([child.exited, budget.done]);
     budget.cancel();
 
-    const outlived = process.alive;
-    if (outlived) process.signal('SIGKILL');
-    await process.exited;
+    const outlived = child.alive;
+    if (outlived) child.signal('SIGKILL');
+    await child.exited;
     return outlived;
   }
 
@@ -275,7 +276,7 @@ export class ExecutionEnvironment {
    * exiting, or an init or exit error posted to the API.
    */
   async #race(
-    limitMs: number,
+    { limitMs, reportedMs }: { limitMs: number; reportedMs: number },
     requestId: string | undefined,
     failureIs: 'error' | 'crash',
     work: () => Promise<StepResult>,
@@ -291,13 +292,13 @@ export class ExecutionEnvironment {
           outcome: 'timeout',
           error: {
             errorType: 'Sandbox.Timedout',
-            errorMessage: `${what} timed out after ${seconds(limitMs)} seconds`,
+            errorMessage: `${what} timed out after ${seconds(reportedMs)} seconds`,
             trace: [],
           },
         })),
-        this.#firstExit.then(([process, exit]) => ({
+        this.#firstExit.then(([child, exit]) => ({
           outcome: 'crash',
-          error: exitError(process, exit, requestId),
+          error: exitError(child, exit, requestId),
         })),
         this.#session.failure.then((error) => ({ outcome: failureIs, error })),
       ]);

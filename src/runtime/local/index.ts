@@ -1,6 +1,10 @@
+export type { FunctionMetadata } from './extension-registry';
 export { RuntimeApiServer } from './runtime-api-server';
 export { LocalRuntime, startLocalRuntime } from './local-runtime';
-export type { InvokeOptions, LocalRuntimeOptions } from './local-runtime';
+export type {
+  InvokeOptions,
+  LocalRuntimeOptions,
+} from './local-runtime-options';
 export { parseEvent, parseEvents } from './parse-events';
 export type { RuntimeClientKind } from './runtime-command';
 export { formatTimeline } from './timeline-format';

@@ -12,9 +12,34 @@ export interface FunctionSettings {
   /** `host:port` of the Runtime API. */
   readonly runtimeApi: string;
   readonly initializationType: string;
-  /** Variables the function is configured with; they win over Lambda's. */
+  /** `AWS_EXECUTION_ENV`, when the runtime's Node.js version is known. */
+  readonly executionEnv?: string;
+  /** Variables the function is configured with (none of the reserved). */
   readonly env: Readonly<Record<string, string>>;
 }
+
+/**
+ * The variables Lambda sets and a function may not: the ones the local
+ * runtime sets itself. Credentials are reserved in Lambda too, but a local
+ * run has no execution role, so they may be given.
+ * https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html
+ */
+export const RESERVED_VARIABLES: ReadonlySet<string> = new Set([
+  '_HANDLER',
+  '_X_AMZN_TRACE_ID',
+  'AWS_DEFAULT_REGION',
+  'AWS_EXECUTION_ENV',
+  'AWS_LAMBDA_FUNCTION_MEMORY_SIZE',
+  'AWS_LAMBDA_FUNCTION_NAME',
+  'AWS_LAMBDA_FUNCTION_VERSION',
+  'AWS_LAMBDA_INITIALIZATION_TYPE',
+  'AWS_LAMBDA_LOG_GROUP_NAME',
+  'AWS_LAMBDA_LOG_STREAM_NAME',
+  'AWS_LAMBDA_RUNTIME_API',
+  'AWS_REGION',
+  'LAMBDA_RUNTIME_DIR',
+  'LAMBDA_TASK_ROOT',
+]);
 
 /** The only version a local function has. */
 export const FUNCTION_VERSION = '$LATEST';
@@ -51,7 +76,6 @@ export function lambdaEnvironment(
   settings: FunctionSettings,
 ): Record<string, string> {
   const { functionName, region } = settings;
-  const nodeMajor = process.versions.node.split('.')[0];
 
   return {
     PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
@@ -59,7 +83,9 @@ export function lambdaEnvironment(
     TZ: ':UTC',
     _HANDLER: settings.handler,
     LAMBDA_TASK_ROOT: settings.taskRoot,
-    AWS_EXECUTION_ENV: `AWS_Lambda_nodejs${nodeMajor}.x`,
+    ...(settings.executionEnv
+      ? { AWS_EXECUTION_ENV: settings.executionEnv }
+      : {}),
     AWS_LAMBDA_RUNTIME_API: settings.runtimeApi,
     AWS_LAMBDA_FUNCTION_NAME: functionName,
     AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(settings.memoryMb),

@@ -1,20 +1,23 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { LifecycleError } from '../../../decorators/lifecycle-error';
-import type { ProcessLine, ProcessSpec } from './environment-process';
+import type { ProcessLine } from './environment-process';
 import type { PendingInvocation } from './environment-session';
-import { ExecutionEnvironment, type StepResult } from './execution-environment';
+import { ExecutionEnvironment } from './execution-environment';
 import {
   FUNCTION_VERSION,
   functionArn,
-  lambdaEnvironment,
   traceHeader,
 } from './lambda-environment';
+import {
+  resolveOptions,
+  validateOptions,
+  type InvokeOptions,
+  type LocalRuntimeOptions,
+  type LocalRuntimeSettings,
+} from './local-runtime-options';
 import { RuntimeApiServer } from './runtime-api-server';
-import { runtimeCommand, type RuntimeClientKind } from './runtime-command';
 import type {
   IdleEntry,
   InitEntry,
@@ -24,55 +27,6 @@ import type {
   ShutdownEntry,
   TimelineEntry,
 } from './timeline-entry';
-
-/** How to run a handler locally. */
-export interface LocalRuntimeOptions {
-  /** The handler's entry file, e.g. `entries/orders.mjs`. */
-  readonly entry: string;
-  /** The export Lambda calls. Default `handler`. */
-  readonly handlerExport?: string;
-  /** Default: the entry's file name without its extension. */
-  readonly functionName?: string;
-  /** The function timeout in ms. Default 3000, as Lambda's. */
-  readonly timeoutMs?: number;
-  /** The INIT limit in ms. Default 10000, as Lambda's on demand. */
-  readonly initTimeoutMs?: number;
-  /** `AWS_LAMBDA_FUNCTION_MEMORY_SIZE`. Default 128; nothing is enforced. */
-  readonly memoryMb?: number;
-  /** `AWS_REGION`. Default `us-east-1`. */
-  readonly region?: string;
-  /** `AWS_LAMBDA_INITIALIZATION_TYPE`. Default `on-demand`. */
-  readonly initializationType?: string;
-  /** The function's environment variables. */
-  readonly env?: Readonly<Record<string, string>>;
-  /** The runtime client: the built-in one or `aws-lambda-ric`. */
-  readonly runtime?: RuntimeClientKind;
-  /** The node binary that runs the processes. Default: this one. */
-  readonly nodePath?: string;
-  /** The compiled built-in runtime client. Default: found next to this. */
-  readonly bootstrapPath?: string;
-  /** External extension executables, started before the runtime. */
-  readonly extensions?: readonly string[];
-  /** Receives every line the processes write, as it arrives. */
-  readonly onLog?: (line: LogLine) => void;
-}
-
-/** What an invocation carries besides its event. */
-export interface InvokeOptions {
-  /** Sent as `Lambda-Runtime-Client-Context`. */
-  readonly clientContext?: unknown;
-  /** Sent as `Lambda-Runtime-Cognito-Identity`. */
-  readonly cognitoIdentity?: unknown;
-}
-
-const DEFAULT_TIMEOUT_MS = 3000;
-const DEFAULT_INIT_TIMEOUT_MS = 10_000;
-
-function option(test: boolean, what: string): void {
-  if (!test) {
-    throw new LifecycleError('INVALID_CONFIG', `Local runtime: ${what}.`);
-  }
-}
 
 function parseResult(body: string | undefined): unknown {
   try {
@@ -88,12 +42,25 @@ function parseResult(body: string | undefined): unknown {
  * process, with Lambda's time limits, re-initialisation after a failure and
  * shutdown signals. Every phase is recorded in {@link LocalRuntime.timeline}.
  * Calls are queued, so they run one after the other.
+ *
+ * Phase: all of them, in child processes. Its methods reject only for
+ * misuse (`CONTAINER_NOT_READY` after `close()`); what the function does is
+ * recorded as an outcome.
+ *
+ * @example
+ * ```ts
+ * const runtime = await LocalRuntime.start({ entry: 'entries/orders.mjs' });
+ * try {
+ *   const { outcome, result } = await runtime.invoke({ orderId: '42' });
+ * } finally {
+ *   await runtime.close();
+ * }
+ * ```
  */
 export class LocalRuntime {
   readonly #server: RuntimeApiServer;
-  readonly #options: LocalRuntimeOptions;
-  readonly #functionName: string;
-  readonly #processes: { runtime: ProcessSpec; extensions: ProcessSpec[] };
+  readonly #settings: LocalRuntimeSettings;
+  readonly #onLog: ((line: LogLine) => void) | undefined;
   readonly #timeline: TimelineEntry[] = [];
   readonly #logs: LogLine[] = [];
   readonly #origin = performance.now();
@@ -103,44 +70,14 @@ export class LocalRuntime {
   #queue: Promise<unknown> = Promise.resolve();
   #closed = false;
 
-  private constructor(server: RuntimeApiServer, options: LocalRuntimeOptions) {
-    const entry = path.resolve(options.entry);
-    const taskRoot = path.dirname(entry);
-    const file = path.basename(entry).replace(/\.(c|m)?js$/, '');
-    const handler = `${file}.${options.handlerExport ?? 'handler'}`;
-    const functionName = options.functionName ?? file;
-    const nodePath = options.nodePath ?? process.execPath;
-    const env = lambdaEnvironment({
-      functionName,
-      handler,
-      taskRoot,
-      memoryMb: options.memoryMb ?? 128,
-      region: options.region ?? 'us-east-1',
-      runtimeApi: server.address,
-      initializationType: options.initializationType ?? 'on-demand',
-      env: options.env ?? {},
-    });
-    const command = runtimeCommand({
-      kind: options.runtime ?? 'builtin',
-      nodePath,
-      bootstrapPath: options.bootstrapPath,
-      handler,
-      taskRoot,
-    });
-
+  private constructor(
+    server: RuntimeApiServer,
+    settings: LocalRuntimeSettings,
+    onLog: ((line: LogLine) => void) | undefined,
+  ) {
     this.#server = server;
-    this.#options = options;
-    this.#functionName = functionName;
-    this.#processes = {
-      runtime: { source: 'runtime', ...command, cwd: taskRoot, env },
-      extensions: (options.extensions ?? []).map((file) => ({
-        source: path.basename(file),
-        command: /\.(c|m)?js$/.test(file) ? nodePath : path.resolve(file),
-        args: /\.(c|m)?js$/.test(file) ? [path.resolve(file)] : [],
-        cwd: taskRoot,
-        env,
-      })),
-    };
+    this.#settings = settings;
+    this.#onLog = onLog;
   }
 
   /**
@@ -149,19 +86,13 @@ export class LocalRuntime {
    * again. Rejects with `INVALID_CONFIG` when an option is wrong.
    */
   static async start(options: LocalRuntimeOptions): Promise<LocalRuntime> {
-    const entry = path.resolve(options.entry);
-    const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    option(existsSync(entry), `the entry ${entry} does not exist`);
-    option(timeoutMs > 0, `timeoutMs must be positive, not ${timeoutMs}`);
-    option(
-      /^[A-Za-z_$][\w$]*$/.test(options.handlerExport ?? 'handler'),
-      `"${options.handlerExport}" is not an export name`,
-    );
+    validateOptions(options);
 
     const server = await RuntimeApiServer.start();
     let runtime: LocalRuntime;
     try {
-      runtime = new LocalRuntime(server, options);
+      const settings = resolveOptions(options, server.address);
+      runtime = new LocalRuntime(server, settings, options.onLog);
     } catch (error) {
       await server.close();
       throw error;
@@ -199,6 +130,7 @@ export class LocalRuntime {
     return this.#serial(async () => {
       const startMs = this.#now();
       const logs = this.#collect();
+      // Limitation: the processes are not frozen while idle; their timers keep running, where Lambda would pause them until the next event.
       await new Promise((resolve) => setTimeout(resolve, ms));
       return this.#record<IdleEntry>({
         phase: 'IDLE',
@@ -255,7 +187,7 @@ export class LocalRuntime {
       return Promise.reject(
         new LifecycleError(
           'CONTAINER_NOT_READY',
-          `Local runtime for ${this.#functionName}: used after ` +
+          `Local runtime for ${this.#settings.functionName}: used after ` +
             'close(). Start a new one.',
         ),
       );
@@ -279,7 +211,7 @@ export class LocalRuntime {
     const logged: LogLine = { atMs: this.#now(), ...line };
     this.#logs.push(logged);
     this.#collector.push(logged);
-    this.#options.onLog?.(logged);
+    this.#onLog?.(logged);
   };
 
   #record<T extends TimelineEntry>(entry: T): T {
@@ -293,19 +225,20 @@ export class LocalRuntime {
     const environment = new ExecutionEnvironment({
       server: this.#server,
       metadata: {
-        functionName: this.#functionName,
+        functionName: this.#settings.functionName,
         functionVersion: FUNCTION_VERSION,
-        handler: this.#processes.runtime.env._HANDLER,
+        handler: this.#settings.handler,
       },
-      ...this.#processes,
+      runtime: this.#settings.runtime,
+      extensions: this.#settings.extensions,
       onLine: this.#onLine,
     });
     // Lambda retries a failed INIT within the next invocation, under the
     // function timeout instead of the 10 s INIT limit.
     const limitMs =
       reinit === 'init-error'
-        ? (this.#options.timeoutMs ?? DEFAULT_TIMEOUT_MS)
-        : (this.#options.initTimeoutMs ?? DEFAULT_INIT_TIMEOUT_MS);
+        ? this.#settings.timeoutMs
+        : this.#settings.initTimeoutMs;
 
     const result = await environment.start(limitMs);
     await nextTurn();
@@ -328,7 +261,7 @@ export class LocalRuntime {
   async #invoke(event: unknown, options: InvokeOptions): Promise<InvokeEntry> {
     const requestId = randomUUID();
     const began = this.#now();
-    const timeoutMs = this.#options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    const timeoutMs = this.#settings.timeoutMs;
 
     if (this.#environment?.alive === false) {
       await this.#environment.kill();
@@ -364,6 +297,7 @@ export class LocalRuntime {
     const result = await environment.invoke(
       this.#pending(requestId, event, options, limitMs),
       limitMs,
+      timeoutMs,
     );
     await nextTurn();
     if (result.outcome === 'timeout' || result.outcome === 'crash') {
@@ -376,25 +310,12 @@ export class LocalRuntime {
       coldStart,
       startMs,
       durationMs: this.#now() - startMs,
-      ...this.#outcome(result, timeoutMs),
+      ...(result.outcome === 'ok'
+        ? { outcome: 'ok', result: parseResult(result.body) }
+        : result),
       pid: environment.pid,
       logs,
     });
-  }
-
-  #outcome(result: StepResult, timeoutMs: number) {
-    if (result.outcome === 'ok') {
-      return { outcome: 'ok' as const, result: parseResult(result.body) };
-    }
-    if (result.outcome !== 'timeout') return result;
-
-    // Lambda reports the configured timeout, not the time left after INIT.
-    const seconds = (timeoutMs / 1000).toFixed(2);
-    const errorMessage = result.error.errorMessage.replace(
-      /after [\d.]+ seconds/,
-      `after ${seconds} seconds`,
-    );
-    return { ...result, error: { ...result.error, errorMessage } };
   }
 
   #pending(
@@ -411,8 +332,8 @@ export class LocalRuntime {
       payload: JSON.stringify(event ?? null),
       deadlineMs: Date.now() + limitMs,
       invokedFunctionArn: functionArn(
-        this.#options.region ?? 'us-east-1',
-        this.#functionName,
+        this.#settings.region,
+        this.#settings.functionName,
       ),
       traceId: traceHeader(),
       clientContext: json(options.clientContext),

@@ -20,6 +20,7 @@ const header = (request: http.IncomingMessage, name: string) => {
   return typeof value === 'string' && value !== '' ? value : undefined;
 };
 
+// Limitation: the Telemetry API and Logs API are not served; an extension that subscribes to them gets 404.
 // Paths and headers of the Runtime API (2018-06-01) and the Extensions API
 // (2020-01-01):
 // https://docs.aws.amazon.com/lambda/latest/dg/runtimes-api.html
@@ -57,7 +58,7 @@ const ROUTES: ReadonlyArray<readonly [string, RegExp, Route]> = [
     'POST',
     /^\/2020-01-01\/extension\/register$/,
     (session, request, response, body) =>
-      session.register(
+      session.registry.register(
         header(request, 'Lambda-Extension-Name'),
         body,
         response,
@@ -67,7 +68,7 @@ const ROUTES: ReadonlyArray<readonly [string, RegExp, Route]> = [
     'GET',
     /^\/2020-01-01\/extension\/event\/next$/,
     (session, request, response) =>
-      session.extensionNext(
+      session.registry.next(
         header(request, 'Lambda-Extension-Identifier'),
         response,
       ),
@@ -77,7 +78,7 @@ const ROUTES: ReadonlyArray<readonly [string, RegExp, Route]> = [
     /^\/2020-01-01\/extension\/(init|exit)\/error$/,
     (session, request, response, body, what) => {
       const type = header(request, 'Lambda-Extension-Function-Error-Type');
-      session.extensionError(
+      session.registry.error(
         header(request, 'Lambda-Extension-Identifier'),
         what as 'init' | 'exit',
         parseErrorBody(body, type),
@@ -91,7 +92,25 @@ const ROUTES: ReadonlyArray<readonly [string, RegExp, Route]> = [
  * An HTTP server on 127.0.0.1 that speaks Lambda's Runtime API and
  * Extensions API to the processes of one execution environment at a time.
  * Every request is answered by the current {@link EnvironmentSession}; a new
- * environment (after a crash or a timeout) gets a fresh one.
+ * environment (after a crash or a timeout) gets a fresh one. Unknown paths
+ * get 404, unknown request ids 400, requests out of turn 403, each with a
+ * JSON `{errorType, errorMessage}`.
+ *
+ * Phase: all of them, serving the runtime and extension processes.
+ * `start` rejects when the port cannot be bound.
+ *
+ * @example
+ * ```ts
+ * const server = await RuntimeApiServer.start();
+ * const session = server.openSession({
+ *   functionName: 'orders',
+ *   functionVersion: '$LATEST',
+ *   handler: 'orders.handler',
+ * });
+ * // start a runtime with AWS_LAMBDA_RUNTIME_API=server.address, then:
+ * await session.ready;
+ * await server.close();
+ * ```
  */
 export class RuntimeApiServer {
   readonly #server: http.Server;

@@ -395,6 +395,26 @@ describe('startLocalRuntime', () => {
       });
     });
 
+    it('rejects an entry that is not JavaScript', async () => {
+      const starting = start('../../local/local-runtime.test.ts');
+
+      await expect(starting).rejects.toMatchObject({
+        code: 'INVALID_CONFIG',
+        message: expect.stringContaining('must be a .js, .mjs or .cjs file'),
+      });
+    });
+
+    it('rejects env that sets a variable Lambda reserves', async () => {
+      const starting = start('echo.mjs', {
+        env: { AWS_REGION: 'eu-west-1', ORDERS_TABLE: 'orders' },
+      });
+
+      await expect(starting).rejects.toMatchObject({
+        code: 'INVALID_CONFIG',
+        message: expect.stringContaining('env sets AWS_REGION'),
+      });
+    });
+
     it('reports a missing export as Runtime.HandlerNotFound', async () => {
       const runtime = await start('echo.mjs', { handlerExport: 'nothing' });
 
