@@ -41,6 +41,7 @@ Options:
   --region <name>         AWS_REGION (default: us-east-1)
   --idle <ms>             idle gap between invocations (default: 0)
   --runtime <client>      builtin or ric (aws-lambda-ric) (default: builtin)
+  --ric-package <dir>     the aws-lambda-ric install to run with --runtime ric
   --node <path>           node binary that runs the function
   --env KEY=VALUE         function environment variable; repeatable
   --extension <file>      external extension to start first; repeatable
@@ -59,6 +60,7 @@ const OPTIONS = {
   region: { type: 'string' },
   idle: { type: 'string' },
   runtime: { type: 'string' },
+  'ric-package': { type: 'string' },
   node: { type: 'string' },
   env: { type: 'string', multiple: true },
   extension: { type: 'string', multiple: true },
@@ -199,7 +201,13 @@ async function plan(argv: readonly string[], io: InvokeIo): Promise<Plan> {
       memoryMb,
       region: args.region,
       runtime,
-      nodePath: args.node,
+      ricPackage:
+        args['ric-package'] === undefined
+          ? undefined
+          : path.resolve(cwd, args['ric-package']),
+      nodePath: args.node?.includes(path.sep)
+        ? path.resolve(cwd, args.node)
+        : args.node,
       env: parseEnv(args.env),
       extensions: args.extension?.map((file) => path.resolve(cwd, file)),
     },

@@ -42,10 +42,13 @@ export class EnvironmentProcess {
   readonly #kill: (signal: NodeJS.Signals) => void;
 
   constructor(spec: ProcessSpec, onLine: (line: ProcessLine) => void) {
+    // Its own process group, so that SIGKILL also ends what it started,
+    // as Lambda kills the runtime's whole process group.
     const child = spawn(spec.command, [...spec.args], {
       cwd: spec.cwd,
       env: spec.env,
       stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
     });
     const read = (stream: 'stdout' | 'stderr') =>
       new Promise<void>((done) =>
@@ -57,7 +60,14 @@ export class EnvironmentProcess {
 
     this.source = spec.source;
     this.pid = child.pid;
-    this.#kill = (signal) => child.kill(signal);
+    this.#kill = (signal) => {
+      try {
+        if (signal === 'SIGKILL' && child.pid) process.kill(-child.pid, signal);
+        else child.kill(signal);
+      } catch {
+        child.kill(signal);
+      }
+    };
     this.exited = new Promise<ProcessExit>((resolve) => {
       const done = (exit: ProcessExit) => {
         this.#exit ??= exit;
@@ -87,7 +97,10 @@ export class EnvironmentProcess {
     return this.#exit;
   }
 
-  /** Sends a signal unless the process has already exited. */
+  /**
+   * Sends a signal unless the process has already exited: SIGKILL to its
+   * whole process group, any other signal to the process alone.
+   */
   signal(signal: NodeJS.Signals): void {
     if (this.alive) this.#kill(signal);
   }

@@ -185,7 +185,9 @@ export class ExecutionEnvironment {
   /**
    * Ends the environment as Lambda does: SIGKILL at once when no extension
    * registered (no cleanup runs); otherwise SIGTERM to the runtime and
-   * SHUTDOWN to subscribed extensions, then SIGKILL after the budget.
+   * SIGKILL when it outlives its share, then SHUTDOWN to the external
+   * extensions subscribed to it and SIGKILL for whatever still runs when
+   * the whole budget is spent.
    */
   async shutdown(): Promise<ShutdownResult> {
     const extensions = this.extensions;
@@ -217,11 +219,11 @@ export class ExecutionEnvironment {
 
     const sentAt = performance.now();
     runtime?.signal('SIGTERM');
-    this.#session.shutdown('spindown', Date.now() + budgetMs);
-    const killed = await Promise.all(
-      this.#processes.map((child) =>
-        this.#awaitExit(child, child === runtime ? runtimeBudgetMs : budgetMs),
-      ),
+    const runtimeKilled =
+      runtime !== undefined &&
+      (await this.#awaitExit(runtime, runtimeBudgetMs));
+    const extensionsKilled = await this.#shutdownExtensions(
+      budgetMs - (performance.now() - sentAt),
     );
     this.#session.close();
 
@@ -231,10 +233,37 @@ export class ExecutionEnvironment {
       signal: 'SIGTERM',
       runtimeBudgetMs,
       budgetMs,
-      killedAfterBudget: killed.includes(true),
+      killedAfterBudget: runtimeKilled || extensionsKilled,
       ...(runtimeAlive && exit ? { sigtermToExitMs: exit.atMs - sentAt } : {}),
       ...this.#runtimeExit(),
     };
+  }
+
+  /**
+   * Sends SHUTDOWN to the external extensions subscribed to it and waits
+   * up to `remainingMs` for them to exit; the others are SIGKILLed at once.
+   * Resolves whether one had to be SIGKILLed after the budget.
+   */
+  async #shutdownExtensions(remainingMs: number): Promise<boolean> {
+    const subscribed = new Set(
+      this.extensions
+        .filter((e) => e.kind === 'external' && e.events.includes('SHUTDOWN'))
+        .map((e) => e.name),
+    );
+    const externals = this.#processes.filter((c) => c !== this.#runtime);
+    externals
+      .filter((child) => !subscribed.has(child.source))
+      .forEach((child) => child.signal('SIGKILL'));
+
+    this.#session.shutdown('spindown', Date.now() + Math.max(0, remainingMs));
+    const killed = await Promise.all(
+      externals.map((child) =>
+        subscribed.has(child.source)
+          ? this.#awaitExit(child, Math.max(0, remainingMs))
+          : child.exited.then(() => false),
+      ),
+    );
+    return killed.includes(true);
   }
 
   /** SIGKILLs every process and waits until they are gone. */

@@ -28,6 +28,12 @@ export interface LocalRuntimeOptions {
   readonly env?: Readonly<Record<string, string>>;
   /** The runtime client: the built-in one or `aws-lambda-ric`. */
   readonly runtime?: RuntimeClientKind;
+  /**
+   * The directory of the `aws-lambda-ric` package to run, e.g. one
+   * installed under another name. Default: resolved from the entry's
+   * directory, then from this package's.
+   */
+  readonly ricPackage?: string;
   /** The node binary that runs the processes. Default: this one. */
   readonly nodePath?: string;
   /** The compiled built-in runtime client. Default: found next to this. */
@@ -129,7 +135,11 @@ export function resolveOptions(
   const handler = `${file}.${options.handlerExport ?? 'handler'}`;
   const functionName = options.functionName ?? file;
   const region = options.region ?? 'us-east-1';
-  const nodePath = options.nodePath ?? process.execPath;
+  // A path is taken from here, as the processes start in the task root; a
+  // bare name is looked up on PATH.
+  const nodePath = options.nodePath?.includes(path.sep)
+    ? path.resolve(options.nodePath)
+    : (options.nodePath ?? process.execPath);
   const nodeMajor = process.versions.node.split('.')[0];
   const env = lambdaEnvironment({
     functionName,
@@ -151,6 +161,7 @@ export function resolveOptions(
     kind: options.runtime ?? 'builtin',
     nodePath,
     bootstrapPath: options.bootstrapPath,
+    ricPackage: options.ricPackage,
     handler,
     taskRoot,
   });

@@ -27,10 +27,21 @@ export function defaultBootstrapPath(): string {
   return path.join(root, 'dist', 'src', 'runtime', 'bootstrap.js');
 }
 
-function ricBin(taskRoot: string): string {
-  let manifest: string;
+function ricManifest(taskRoot: string, ricPackage?: string): string {
+  if (ricPackage !== undefined) {
+    const manifest = path.resolve(ricPackage, 'package.json');
+    if (!existsSync(manifest)) {
+      throw new LifecycleError(
+        'INVALID_CONFIG',
+        `Local runtime "ric": ${ricPackage} is not a package directory ` +
+          `(no package.json); give the directory of an ${RIC_PACKAGE} install.`,
+      );
+    }
+    return manifest;
+  }
+
   try {
-    manifest = require.resolve(`${RIC_PACKAGE}/package.json`, {
+    return require.resolve(`${RIC_PACKAGE}/package.json`, {
       paths: [taskRoot, __dirname],
     });
   } catch (error) {
@@ -43,7 +54,10 @@ function ricBin(taskRoot: string): string {
       { cause: error },
     );
   }
+}
 
+function ricBin(taskRoot: string, ricPackage?: string): string {
+  const manifest = ricManifest(taskRoot, ricPackage);
   const { bin } = JSON.parse(readFileSync(manifest, 'utf8')) as {
     bin?: string | Record<string, string>;
   };
@@ -60,8 +74,9 @@ function ricBin(taskRoot: string): string {
 
 /**
  * The command line of the runtime process: the built-in runtime client, or
- * the bin of `aws-lambda-ric`, which takes `_HANDLER` as its argument and
- * loads it from its working directory.
+ * the bin of `aws-lambda-ric` (version 3 takes `_HANDLER` as its argument
+ * and loads it from its working directory, version 4 reads `_HANDLER` and
+ * `LAMBDA_TASK_ROOT`; both are given).
  *
  * Throws `INVALID_CONFIG` when the client's file cannot be found.
  */
@@ -69,11 +84,12 @@ export function runtimeCommand(options: {
   readonly kind: RuntimeClientKind;
   readonly nodePath: string;
   readonly bootstrapPath?: string;
+  readonly ricPackage?: string;
   readonly handler: string;
   readonly taskRoot: string;
 }): RuntimeCommand {
   if (options.kind === 'ric') {
-    const bin = ricBin(options.taskRoot);
+    const bin = ricBin(options.taskRoot, options.ricPackage);
     return { command: options.nodePath, args: [bin, options.handler] };
   }
 

@@ -312,6 +312,18 @@ describe('startLocalRuntime', () => {
       expect(report.sigtermToExitMs).toBeUndefined();
     });
 
+    it('SIGKILLs the processes the handler started too', async () => {
+      const runtime = await start('spawns.mjs');
+      await runtime.invoke({});
+
+      const report = await runtime.shutdown();
+
+      expect(report).toMatchObject({
+        signal: 'SIGKILL',
+        exitSignal: 'SIGKILL',
+      });
+    });
+
     it('sends SIGTERM when an extension registered and measures the exit', async () => {
       const runtime = await start('extension.mjs');
       await runtime.invoke({});
