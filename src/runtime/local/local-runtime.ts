@@ -28,9 +28,10 @@ import type {
   TimelineEntry,
 } from './timeline-entry';
 
+/** The response as JSON when it is JSON; an empty one is `null`. */
 function parseResult(body: string | undefined): unknown {
   try {
-    return JSON.parse(body ?? 'null') as unknown;
+    return JSON.parse(body || 'null') as unknown;
   } catch {
     return body;
   }

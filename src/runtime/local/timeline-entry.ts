@@ -49,7 +49,10 @@ export interface InitEntry extends EntryBase {
   readonly extensions: readonly ExtensionInfo[];
 }
 
-/** INVOKE: one event, from delivery to the runtime's answer. */
+/**
+ * INVOKE: one event, from its delivery until the runtime has answered and
+ * every extension given the INVOKE event has asked for its next event.
+ */
 export interface InvokeEntry extends EntryBase {
   readonly phase: 'INVOKE';
   readonly requestId: string;
