@@ -11,7 +11,11 @@ import type {
   PendingInvocation,
 } from './environment-session';
 import type { RuntimeApiServer } from './runtime-api-server';
-import type { LambdaError, ShutdownEntry } from './timeline-entry';
+import type {
+  ExtensionInfo,
+  LambdaError,
+  ShutdownEntry,
+} from './timeline-entry';
 
 /** What one execution environment is made of. */
 export interface EnvironmentSpec {
@@ -114,7 +118,8 @@ export class ExecutionEnvironment {
     return this.#runtime?.pid;
   }
 
-  get extensions() {
+  /** The extensions registered with this environment so far. */
+  get extensions(): ExtensionInfo[] {
     return this.#session.extensions;
   }
 
