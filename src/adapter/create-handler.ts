@@ -15,8 +15,14 @@ export interface CreateHandlerOptions extends EnvironmentOptions {
    * Default true: inside Lambda (`AWS_LAMBDA_RUNTIME_API` set) the
    * framework registers an internal extension during INIT, which is what
    * makes Lambda send SIGTERM at all, and on SIGTERM it runs `shutdown()`
-   * and then exits the process. `false` registers nothing and leaves
-   * SIGTERM alone. Outside Lambda nothing is registered either way.
+   * of every such handler in the process, then ends the process. `false`
+   * registers nothing and leaves SIGTERM alone. Outside Lambda nothing is
+   * registered either way.
+   *
+   * @example
+   * ```ts
+   * createHandler(OrdersHandler, { shutdownSignal: false });
+   * ```
    */
   readonly shutdownSignal?: boolean;
 }

@@ -33,13 +33,31 @@ let stopping: Promise<void> | undefined;
  * Lambda sends SIGTERM, then SIGKILL about 500 ms later when only internal
  * extensions are registered (the Shutdown phase in
  * https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtime-environment.html).
- * Every handler's shutdown runs at once; the process then exits, because
- * the runtime's pending `invocation/next` would otherwise keep it alive.
+ * Every handler's shutdown runs at once; the process then ends, because the
+ * runtime's pending `invocation/next` would otherwise keep it alive.
  */
 function onSigterm(): void {
   stopping ??= Promise.allSettled(
     [...subscribers].map((shutdown) => Promise.resolve().then(shutdown)),
-  ).then(() => process.exit(0));
+  ).then(end);
+}
+
+/**
+ * Ends the process once shutdown has run. `process.exit()` is not enough:
+ * Lambda's Node.js runtime client waits for the next event in a native call
+ * that occupies a libuv worker thread, and exit joins that thread, so the
+ * process would live on until SIGKILL. With our listener gone, SIGTERM's
+ * default action ends the process at once, as a signalled exit.
+ */
+function end(): void {
+  process.off('SIGTERM', onSigterm);
+  if (process.listenerCount('SIGTERM') === 0) {
+    process.kill(process.pid, 'SIGTERM');
+    return;
+  }
+  // Re-raising would only call the other listeners again, so exit instead.
+  // Limitation: beside another SIGTERM listener, exit can wait for SIGKILL.
+  process.exit(0);
 }
 
 function register(runtimeApi: string, logger: Logger): Promise<void> {
@@ -70,8 +88,9 @@ function register(runtimeApi: string, logger: Logger): Promise<void> {
 /**
  * Makes Lambda deliver SIGTERM to this process and runs `shutdown` when it
  * arrives: registers the framework's internal extension once per process,
- * installs one SIGTERM listener for all handlers, and exits the process with
- * code 0 once every subscribed shutdown has settled.
+ * installs one SIGTERM listener for all handlers, and ends the process once
+ * every subscribed shutdown has settled (by SIGTERM's default action, or
+ * `process.exit(0)` when another SIGTERM listener is installed).
  *
  * Phase: init (registration) and shutdown (on SIGTERM). Never throws and
  * never rejects: a failed registration is logged once, as a warning, and

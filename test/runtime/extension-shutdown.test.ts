@@ -1,4 +1,6 @@
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import {
   Handler,
@@ -11,6 +13,7 @@ import { subscribeToShutdown } from '../../src/runtime/extension-shutdown';
 import { ExtensionsApiServer, freePort } from './extensions-api-server';
 
 const FIXTURE = path.join(__dirname, 'fixtures', 'sigterm-handlers.cjs');
+const children: ChildProcess[] = [];
 
 @Handler()
 class Orders {
@@ -38,6 +41,8 @@ describe(subscribeToShutdown.name, () => {
   const handlers: LambdaHandler<unknown, unknown>[] = [];
 
   afterEach(async () => {
+    // A child that failed to end must not outlive its test.
+    children.splice(0).forEach((child) => child.kill('SIGKILL'));
     // A handler shut down by hand no longer listens for SIGTERM.
     await Promise.all(handlers.splice(0).map((handler) => handler.shutdown()));
     await api?.stop();
@@ -152,7 +157,7 @@ describe(subscribeToShutdown.name, () => {
   });
 
   describe('when Lambda sends SIGTERM', () => {
-    it('runs every handler’s shutdown hooks, then exits with 0', async () => {
+    it('runs every handler’s shutdown hooks, then ends the process', async () => {
       api = await ExtensionsApiServer.start();
       const child = await startFixture(api.address);
 
@@ -163,20 +168,54 @@ describe(subscribeToShutdown.name, () => {
       expect(child.output).toMatch(/^ready 1\n/);
       expect(child.output).toContain('closed Orders\n');
       expect(child.output).toContain('closed Payments\n');
-      expect({ code, signal }).toEqual({ code: 0, signal: null });
+      expect({ code, signal }).toEqual({ code: null, signal: 'SIGTERM' });
+      expect(child.errors).toBe('');
     });
 
-    it('exits by itself when a hook outlives the budget', async () => {
+    it('ends the process while a worker thread is blocked, as under the native runtime client', async () => {
       api = await ExtensionsApiServer.start();
-      const child = await startFixture(api.address, 'stuck');
+      const dir = mkdtempSync(path.join(os.tmpdir(), 'sigterm-'));
+      const fifo = path.join(dir, 'next');
+      execFileSync('mkfifo', [fifo]);
+      const child = await startFixture(api.address, [], {
+        BLOCKING_FIFO: fifo,
+      });
+
+      const ended = child.exit();
+      child.kill('SIGTERM');
+      const { signal } = await ended;
+      rmSync(dir, { recursive: true, force: true });
+
+      expect(child.output).toContain('closed Payments\n');
+      expect(signal).toBe('SIGTERM');
+    });
+
+    it('ends the process when a hook outlives the budget', async () => {
+      api = await ExtensionsApiServer.start();
+      const child = await startFixture(api.address, ['stuck']);
+
+      const ended = child.exit();
+      child.kill('SIGTERM');
+      const { signal } = await ended;
+
+      expect(signal).toBe('SIGTERM');
+      expect(child.errors).toContain('@OnShutdown on Stuck.close');
+      expect(child.errors).toContain('ran out of time');
+    });
+
+    it('exits with 0 when the process has another SIGTERM listener', async () => {
+      api = await ExtensionsApiServer.start();
+      const child = await startFixture(api.address, [], {
+        OWN_SIGTERM_LISTENER: '1',
+      });
 
       const ended = child.exit();
       child.kill('SIGTERM');
       const { code, signal } = await ended;
 
+      expect(child.output).toContain('own listener\n');
+      expect(child.output).toContain('closed Payments\n');
       expect({ code, signal }).toEqual({ code: 0, signal: null });
-      expect(child.errors).toContain('@OnShutdown on Stuck.close');
-      expect(child.errors).toContain('ran out of time');
     });
   });
 });
@@ -191,11 +230,13 @@ interface Fixture {
 /** Runs the fixture against `runtimeApi` and resolves once it is ready. */
 async function startFixture(
   runtimeApi: string,
-  ...args: string[]
+  args: string[] = [],
+  env: NodeJS.ProcessEnv = {},
 ): Promise<Fixture> {
   const child = spawn(process.execPath, [FIXTURE, ...args], {
-    env: { ...process.env, AWS_LAMBDA_RUNTIME_API: runtimeApi },
+    env: { ...process.env, ...env, AWS_LAMBDA_RUNTIME_API: runtimeApi },
   });
+  children.push(child);
   const fixture = {
     output: '',
     errors: '',
