@@ -44,6 +44,15 @@ describe(runCli.name, () => {
     expect(io.out).toContain('Usage: lambda-lifecycle generate');
   });
 
+  it('passes the remaining arguments to the invoke command', async () => {
+    const io = new CapturedIo(ROOT);
+
+    const code = await runCli(['invoke', '--help'], io);
+
+    expect(code).toBe(0);
+    expect(io.out).toContain('Usage: lambda-lifecycle invoke');
+  });
+
   describe('when run as the compiled bin', () => {
     it('starts with a node shebang', () => {
       const firstLine = readFileSync(BIN, 'utf8').split('\n')[0];
