@@ -1,69 +1,63 @@
-import 'reflect-metadata';
-import { createHandler, type LifecycleObserver } from 'lambda-lifecycle';
-import { createFakeContext } from 'lambda-lifecycle/testing';
-import { OrdersHandler } from './orders/orders.handler';
+import path from 'node:path';
+import { runCli } from '../src/cli/main';
 
-// Limitation: the demo runs the handler in this process; it does not yet go
-// through a local Lambda Runtime API, so SHUTDOWN is called, not signalled.
+// What `npm start` runs: the samples through a whole Lambda lifecycle, the
+// way a user would with the CLI. It generates the entries from
+// samples/lambda-lifecycle.config.json, then runs the orders entry under the
+// local Lambda Runtime API: INIT, a cold invocation, warm ones with idle
+// gaps between them, and a SHUTDOWN delivered as Lambda does (SIGTERM, since
+// the framework registered its internal extension during INIT).
 
-const out = process.stdout;
-const ms = (value: number) => `${value.toFixed(2).padStart(8)} ms`;
-
-const timeline: LifecycleObserver = {
-  hookEnded: ({ kind, name, outcome, durationMs }) =>
-    out.write(
-      `  ${kind.padEnd(13)}${name.padEnd(28)}${outcome.padEnd(10)}${ms(durationMs)}\n`,
-    ),
-  invocationEnded: ({ coldStart, durationMs, idleMs, outcome }) =>
-    out.write(
-      `INVOKE  ${coldStart ? 'cold' : 'warm'}  ${outcome.padEnd(7)}` +
-        `${ms(durationMs)}   idle before ${ms(idleMs)}\n`,
-    ),
-  phaseChanged: ({ to }) => {
-    if (to !== 'INVOKING' && to !== 'READY') out.write(`${to}\n`);
-  },
+const root = path.resolve(__dirname, '..', '..');
+const events = path.join('samples', 'orders', 'events');
+const io = {
+  stdout: process.stdout,
+  stderr: process.stderr,
+  cwd: root,
 };
 
-function request(method: string, body?: unknown) {
-  return {
-    version: '2.0',
-    routeKey: `${method} /orders`,
-    rawPath: '/orders/1',
-    rawQueryString: '',
-    headers: {},
-    isBase64Encoded: false,
-    pathParameters: { id: '1' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-    requestContext: { http: { method, path: '/orders/1' } },
-  } as never;
+function heading(text: string): void {
+  process.stdout.write(`\n${text}\n${'-'.repeat(text.length)}\n`);
 }
 
-async function main(): Promise<void> {
-  const handler = createHandler(OrdersHandler, {
-    observers: [timeline],
-    logger: { debug() {}, info() {}, warn() {}, error() {} },
-  });
-  await handler.ready;
-  out.write(`READY   init took ${ms(handler.stats.initDurationMs ?? 0)}\n`);
-
-  const events = [
-    request('POST', { item: 'tea', quantity: 2 }),
-    request('GET'),
-    request('POST', { item: '', quantity: 1 }),
-  ];
-  for (const event of events) {
-    await handler(event, createFakeContext({ functionName: 'orders' }));
-  }
-  await new Promise((resolve) => setTimeout(resolve, 200));
-  await handler(request('GET'), createFakeContext({ functionName: 'orders' }));
-
-  const report = await handler.shutdown();
-  out.write(
-    `shutdown took ${ms(report.durationMs)}, ${report.problems.length} problems\n`,
+async function main(): Promise<number> {
+  heading('lambda-lifecycle generate');
+  const generated = await runCli(
+    ['generate', '--config', 'samples/lambda-lifecycle.config.json'],
+    io,
   );
+  if (generated !== 0) return generated;
+
+  heading('lambda-lifecycle invoke build/entries/orders.mjs');
+  const invoked = await runCli(
+    [
+      'invoke',
+      'build/entries/orders.mjs',
+      ...['create-order', 'get-order', 'missing-order', 'bad-order'].flatMap(
+        (name) => ['--event', path.join(events, `${name}.json`)],
+      ),
+      '--idle',
+      '250',
+      '--function-name',
+      'orders',
+    ],
+    io,
+  );
+
+  process.stdout.write(
+    '\nThe store opened once at INIT and closed at SHUTDOWN; the 404 and ' +
+      '400 answers\ncame from the @OnError hook. Run it yourself: ' +
+      'npx lambda-lifecycle invoke --help\n',
+  );
+  return invoked;
 }
 
-main().catch((error: unknown) => {
-  process.exitCode = 1;
-  process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
-});
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
+    process.exitCode = 1;
+  },
+);
