@@ -419,16 +419,7 @@ export class Environment {
           ...(outcome === 'failed' ? { error } : {}),
         });
       };
-      return run(event, context).then(
-        (result) => {
-          end('ok');
-          return result;
-        },
-        (error: unknown) => {
-          end('failed', error);
-          throw error;
-        },
-      );
+      return reportSettled(run(event, context), end);
     };
   }
 
@@ -471,16 +462,7 @@ export class Environment {
             end('ok');
             return out;
           }
-          return Promise.resolve(out).then(
-            (value) => {
-              end('ok');
-              return value;
-            },
-            (error: unknown) => {
-              end('failed', error);
-              throw error;
-            },
-          );
+          return reportSettled(Promise.resolve(out), end);
         },
       });
 
@@ -504,4 +486,21 @@ export class Environment {
           'down. Create a new handler or test bed.',
       ),
     );
+}
+
+/** Passes `pending` through unchanged, telling `end` how it settled. */
+function reportSettled<T>(
+  pending: Promise<T>,
+  end: (outcome: 'ok' | 'failed', error?: unknown) => void,
+): Promise<T> {
+  return pending.then(
+    (value) => {
+      end('ok');
+      return value;
+    },
+    (error: unknown) => {
+      end('failed', error);
+      throw error;
+    },
+  );
 }
