@@ -44,7 +44,7 @@ import {
   type LifecycleObserver,
   type Phase,
 } from './observer';
-import { isThenable } from './thenable';
+import { instrumentHooks, reportSettled } from './instrument-hooks';
 
 /** How an execution environment is built and run. */
 export interface EnvironmentOptions {
@@ -354,7 +354,9 @@ export class Environment {
       after: handlerFirst.flatMap(bound('afterInvoke')),
       onError: handlerFirst.flatMap(bound('onError')),
     };
-    if (this.#observer !== undefined) parts = this.#instrument(parts);
+    if (this.#observer !== undefined) {
+      parts = instrumentHooks(parts, this.#observer);
+    }
 
     const pipeline = compilePipeline({
       ...parts,
@@ -423,58 +425,6 @@ export class Environment {
     };
   }
 
-  /** Wraps every hook so observers see it start and end. */
-  #instrument<
-    P extends {
-      handle: BoundHook;
-      before: BoundHook[];
-      after: BoundHook[];
-      onError: BoundHook[];
-    },
-  >(parts: P): P {
-    const observer = this.#observer!;
-    const wrap =
-      (kind: HookKind | 'handle', contextAt: number) =>
-      (hook: BoundHook): BoundHook => ({
-        ...hook,
-        fn(this: unknown, ...args: unknown[]) {
-          const requestId = (args[contextAt] as Context | undefined)
-            ?.awsRequestId;
-          const event = { kind, name: hook.name, requestId };
-          const started = performance.now();
-          const end = (outcome: 'ok' | 'failed', error?: unknown) =>
-            observer.hookEnded({
-              ...event,
-              outcome,
-              durationMs: performance.now() - started,
-              ...(outcome === 'failed' ? { error } : {}),
-            });
-
-          observer.hookStarted(event);
-          let out: unknown;
-          try {
-            out = hook.fn.apply(this, args);
-          } catch (error) {
-            end('failed', error);
-            throw error;
-          }
-          if (!isThenable(out)) {
-            end('ok');
-            return out;
-          }
-          return reportSettled(Promise.resolve(out), end);
-        },
-      });
-
-    return {
-      ...parts,
-      handle: wrap('handle', 1)(parts.handle),
-      before: parts.before.map(wrap('beforeInvoke', 1)),
-      after: parts.after.map(wrap('afterInvoke', 2)),
-      onError: parts.onError.map(wrap('onError', 2)),
-    };
-  }
-
   #afterInit: Invoke = (event, context) =>
     this.start().then(() => this.dispatch(event, context));
 
@@ -486,21 +436,4 @@ export class Environment {
           'down. Create a new handler or test bed.',
       ),
     );
-}
-
-/** Passes `pending` through unchanged, telling `end` how it settled. */
-function reportSettled<T>(
-  pending: Promise<T>,
-  end: (outcome: 'ok' | 'failed', error?: unknown) => void,
-): Promise<T> {
-  return pending.then(
-    (value) => {
-      end('ok');
-      return value;
-    },
-    (error: unknown) => {
-      end('failed', error);
-      throw error;
-    },
-  );
 }
