@@ -16,15 +16,18 @@ export interface CreateHandlerOptions extends EnvironmentOptions {
    * framework registers an internal extension during INIT, which is what
    * makes Lambda send SIGTERM at all, and on SIGTERM it runs `shutdown()`
    * of every such handler in the process, then ends the process. `false`
-   * registers nothing and leaves SIGTERM alone. Outside Lambda nothing is
-   * registered either way.
+   * registers nothing and leaves SIGTERM alone. `'blocking'` registers
+   * before `createHandler` returns, holding the thread until the API
+   * answers (25-31 ms): for CommonJS entries, which cannot await `ready`
+   * and whose background registration usually arrives too late. Outside
+   * Lambda nothing is registered either way.
    *
    * @example
    * ```ts
    * createHandler(OrdersHandler, { shutdownSignal: false });
    * ```
    */
-  readonly shutdownSignal?: boolean;
+  readonly shutdownSignal?: boolean | 'blocking';
 }
 
 type HandleOf<C extends AnyClass> =
@@ -97,12 +100,13 @@ export function createHandler<
           runtimeApi,
           logger: environment.logger,
           shutdown: () => environment.shutdown(),
+          blocking: options.shutdownSignal === 'blocking',
         })
       : undefined;
   // Lambda refuses a registration after the runtime's first invocation/next
   // (https://docs.aws.amazon.com/lambda/latest/dg/runtimes-extensions-api.html),
-  // so an ES module entry awaits `ready`, which waits for the registration.
-  // Limitation: a CommonJS entry may register too late; no SIGTERM then.
+  // so an ES module entry awaits `ready`, which waits for the registration,
+  // and a CommonJS entry registers with shutdownSignal: 'blocking'.
   const ready = subscription ? subscription.registered.then(() => init) : init;
   ready.catch(() => undefined);
 

@@ -7,7 +7,7 @@ export type EntryFormat = 'esm' | 'cjs';
 /** The `createHandler` options an entry may pass: plain JSON values only. */
 export interface EntryOptions {
   readonly shutdownBudgetMs?: number;
-  readonly shutdownSignal?: boolean;
+  readonly shutdownSignal?: boolean | 'blocking';
   readonly invocationScope?: boolean;
 }
 
@@ -73,10 +73,22 @@ export interface ResolvedConfig {
 const FORMATS: readonly EntryFormat[] = ['esm', 'cjs'];
 const CONFIG_KEYS = ['outDir', 'formats', 'handlers'];
 const HANDLER_KEYS = ['module', 'export', 'options'];
-const OPTION_TYPES: Readonly<Record<keyof EntryOptions, string>> = {
-  shutdownBudgetMs: 'number',
-  shutdownSignal: 'boolean',
-  invocationScope: 'boolean',
+const isBoolean = (value: unknown) => typeof value === 'boolean';
+const OPTION_TYPES: Readonly<
+  Record<
+    keyof EntryOptions,
+    { check: (value: unknown) => boolean; description: string }
+  >
+> = {
+  shutdownBudgetMs: {
+    check: (value) => typeof value === 'number',
+    description: 'a number',
+  },
+  shutdownSignal: {
+    check: (value) => isBoolean(value) || value === 'blocking',
+    description: 'true, false or "blocking"',
+  },
+  invocationScope: { check: isBoolean, description: 'a boolean' },
 };
 
 const HANDLER_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]*(\.[A-Za-z0-9_-]+)*$/;
@@ -129,10 +141,10 @@ function checkOptions(where: string, value: unknown): EntryOptions {
   if (!isRecord(value)) refuse(where, '"options" must be an object.');
   checkKeys(`${where}, options`, value, Object.keys(OPTION_TYPES));
 
-  for (const [key, type] of Object.entries(OPTION_TYPES)) {
+  for (const [key, allowed] of Object.entries(OPTION_TYPES)) {
     const option = value[key];
-    if (option !== undefined && typeof option !== type) {
-      refuse(where, `option "${key}" must be a ${type}.`);
+    if (option !== undefined && !allowed.check(option)) {
+      refuse(where, `option "${key}" must be ${allowed.description}.`);
     }
   }
   const budget = value.shutdownBudgetMs;

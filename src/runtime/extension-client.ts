@@ -162,3 +162,21 @@ function pollEvents(
     request.end();
   });
 }
+
+/**
+ * Opens the `event/next` request of an extension registered elsewhere (by
+ * {@link registerExtensionBlocking}); see {@link RegisteredExtension}.
+ *
+ * Phase: init. Never rejects: a refused request ends the polling.
+ *
+ * @example
+ * ```ts
+ * await listenForEvents(process.env.AWS_LAMBDA_RUNTIME_API!, identifier);
+ * ```
+ */
+export function listenForEvents(
+  runtimeApi: string,
+  identifier: string,
+): Promise<void> {
+  return pollEvents(endpoint(runtimeApi), identifier);
+}

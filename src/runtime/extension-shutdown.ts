@@ -1,6 +1,7 @@
 import type { Logger } from '../logging/logger';
 import { errorFields } from '../logging/logger';
-import { registerExtension } from './extension-client';
+import { registerExtensionBlocking } from './blocking-registration';
+import { listenForEvents, registerExtension } from './extension-client';
 
 /** The name the framework's internal extension registers under. */
 export const EXTENSION_NAME = 'lambda-lifecycle';
@@ -13,6 +14,11 @@ export interface ShutdownSignalOptions {
   readonly logger: Logger;
   /** Runs the handler's shutdown; must not reject. */
   readonly shutdown: () => Promise<unknown>;
+  /**
+   * Register before returning, blocking the thread until the API answers,
+   * instead of in the background. For CommonJS entries, which cannot await.
+   */
+  readonly blocking?: boolean;
 }
 
 /** One handler's hold on the shutdown path. */
@@ -60,18 +66,49 @@ function end(): void {
   process.exit(0);
 }
 
-function register(runtimeApi: string, logger: Logger): Promise<void> {
+/** Registers now, blocking; resolves once event/next is on the wire. */
+async function registerBlocking(runtimeApi: string): Promise<string> {
+  const identifier = registerExtensionBlocking({
+    runtimeApi,
+    name: EXTENSION_NAME,
+  });
+  await listenForEvents(runtimeApi, identifier);
+  return identifier;
+}
+
+/** Registers in the background; resolves once event/next is on the wire. */
+async function registerInBackground(runtimeApi: string): Promise<string> {
+  const extension = await registerExtension({
+    runtimeApi,
+    name: EXTENSION_NAME,
+  });
+  await extension.awaitEvents();
+  return extension.identifier;
+}
+
+function register(
+  runtimeApi: string,
+  logger: Logger,
+  blocking: boolean,
+): Promise<void> {
   let registration = registrations.get(runtimeApi);
   if (registration !== undefined) return registration;
 
-  registration = registerExtension({ runtimeApi, name: EXTENSION_NAME })
-    .then(async (extension) => {
-      // INIT ends only when every registered extension has called
-      // event/next, so the call follows the registration at once.
-      await extension.awaitEvents();
+  // INIT ends only when every registered extension has called event/next,
+  // so that call follows the registration at once, either way.
+  let identifier: Promise<string>;
+  try {
+    identifier = blocking
+      ? registerBlocking(runtimeApi)
+      : registerInBackground(runtimeApi);
+  } catch (error) {
+    identifier = Promise.reject(error);
+  }
+  registration = identifier
+    .then((extensionId) => {
       logger.debug('Registered the internal extension', {
         extensionName: EXTENSION_NAME,
-        extensionId: extension.identifier,
+        extensionId,
       });
     })
     .catch((error: unknown) => {
@@ -114,7 +151,11 @@ export function subscribeToShutdown(
   subscribers.add(shutdown);
 
   return {
-    registered: register(options.runtimeApi, options.logger),
+    registered: register(
+      options.runtimeApi,
+      options.logger,
+      options.blocking === true,
+    ),
     release() {
       if (!subscribers.delete(shutdown)) return;
       if (subscribers.size === 0) process.off('SIGTERM', onSigterm);

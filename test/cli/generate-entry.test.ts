@@ -50,7 +50,7 @@ describe(renderEntry.name, () => {
   });
 
   describe('when the format is cjs', () => {
-    it('requires the class and exports the handler without awaiting', () => {
+    it('requires the class and registers the extension before returning', () => {
       const config = fixtureConfig();
 
       const text = renderEntry(config, config.handlers[1], 'cjs');
@@ -61,8 +61,23 @@ describe(renderEntry.name, () => {
         "require('reflect-metadata');",
         "const { createHandler } = require('lambda-lifecycle');",
         "const { PaymentsHandler } = require('../dist/payments/payments.handler.js');",
-        'exports.handler = createHandler(PaymentsHandler);',
+        'exports.handler = createHandler(PaymentsHandler, ' +
+          '{ shutdownSignal: "blocking" });',
       ]);
+    });
+
+    it('keeps the shutdown signal off when the config turns it off', () => {
+      const config = fixtureConfig();
+      const handler = {
+        ...config.handlers[1],
+        options: { shutdownSignal: false },
+      };
+
+      const text = renderEntry(config, handler, 'cjs');
+
+      expect(text).toContain(
+        'createHandler(PaymentsHandler, { shutdownSignal: false });',
+      );
     });
   });
 

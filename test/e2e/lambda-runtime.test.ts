@@ -358,13 +358,11 @@ describe('generated entries under the Lambda runtime clients', () => {
 
     // Lambda sends SIGTERM only when an extension registered before the
     // runtime's first invocation/next. An ES module entry awaits the
-    // framework's registration during INIT. A CommonJS entry only starts it
-    // at load, and both aws-lambda-ric versions ask for the first event as
-    // soon as the module has been evaluated, so the registration races that
-    // request and mostly loses (403, a few ms after INIT ends): that
-    // environment gets SIGKILL and none of its shutdown hooks run.
-    // Limitation: CommonJS entries under aws-lambda-ric have no SIGTERM test; their registration usually loses that race, so their shutdown hooks usually do not run.
-    if (format === 'esm') {
+    // framework's registration during INIT. A CommonJS entry cannot await;
+    // both aws-lambda-ric versions ask for the first event as soon as the
+    // module has been evaluated, so its generated entry registers blocking
+    // (shutdownSignal: 'blocking'), which is what these cases prove for it.
+    {
       it('runs every @OnShutdown hook in reverse dependency order on SIGTERM and exits by itself', async () => {
         const runtime = await start();
         await runtime.invoke({ orderId: 'A-8' });
