@@ -50,3 +50,5 @@ export { createDefaultLogger } from './logging/default-logger';
 export { LOGGER, silentLogger } from './logging/logger';
 export type { LogFields, Logger } from './logging/logger';
 export { InvocationScope, currentRequestId } from './scope/invocation-scope';
+export { isPooled } from './metrics/pooled';
+export type { PoolStats, Pooled } from './metrics/pooled';
