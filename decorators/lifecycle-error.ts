@@ -17,7 +17,8 @@ export type LifecycleErrorCode =
   | 'UNSUPPORTED_CONTAINER'
   | 'EXTENSION_REGISTRATION_FAILED'
   | 'INVALID_CONFIG'
-  | 'HANDLER_NOT_FOUND';
+  | 'HANDLER_NOT_FOUND'
+  | 'BUILD_FAILED';
 
 const BRAND = Symbol.for('lambda-lifecycle/error');
 

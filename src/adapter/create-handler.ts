@@ -1,12 +1,34 @@
 import type { Context } from 'aws-lambda';
 import type { AnyClass } from '../../decorators/hook-metadata';
+import { LifecycleError } from '../../decorators/lifecycle-error';
+import { checkEnvironmentGraph } from '../container/environment-container';
 import {
   Environment,
   type EnvironmentOptions,
   type EnvironmentStats,
 } from '../lifecycle/environment';
 import type { ShutdownReport } from '../lifecycle/hook-runner';
+import { LOGGER } from '../logging/logger';
 import { subscribeToShutdown } from '../runtime/extension-shutdown';
+import { InvocationScope } from '../scope/invocation-scope';
+
+/**
+ * Set to `true` on `globalThis`, before an entry loads, to make every
+ * `createHandler` in the process check its handler's dependency graph
+ * instead of starting INIT: nothing is built, no hook runs, no extension
+ * registers, and `ready` settles with the outcome of the check (rejecting
+ * with the `LifecycleError` that INIT would throw, naming the class).
+ * `lambda-lifecycle build` sets it in the process that checks each bundle.
+ * A registered symbol, so that the copy of the framework inside a bundle
+ * sees it too, and so that no function configuration can switch it on.
+ *
+ * @example
+ * ```ts
+ * (globalThis as Record<symbol, unknown>)[CHECK_ONLY] = true;
+ * const { handler } = await import('./dist-lambda/orders/index.mjs');
+ * ```
+ */
+export const CHECK_ONLY = Symbol.for('lambda-lifecycle/check-only');
 
 /** Options of {@link createHandler}. */
 export interface CreateHandlerOptions extends EnvironmentOptions {
@@ -87,6 +109,9 @@ export function createHandler<
   options: CreateHandlerOptions = {},
 ): LambdaHandler<TEvent, TResult> {
   const environment = new Environment(handlerClass, options);
+  if ((globalThis as Record<symbol, unknown>)[CHECK_ONLY] === true) {
+    return checkOnly(environment, handlerClass, options);
+  }
   const init = environment.start();
   // The failure is reported through `ready` and the next invocation; this
   // keeps a CommonJS entry that never awaits `ready` from crashing the
@@ -110,17 +135,57 @@ export function createHandler<
   const ready = subscription ? subscription.registered.then(() => init) : init;
   ready.catch(() => undefined);
 
-  const handler = ((event: TEvent, context: Context) =>
-    environment.dispatch(event, context)) as LambdaHandler<TEvent, TResult>;
+  return attach(
+    (event: TEvent, context: Context) =>
+      environment.dispatch(event, context) as Promise<TResult>,
+    environment,
+    ready,
+    () => environment.shutdown().finally(() => subscription?.release()),
+  );
+}
 
-  return Object.defineProperties(handler, {
+function attach<TEvent, TResult>(
+  call: (event: TEvent, context: Context) => Promise<TResult>,
+  environment: Environment,
+  ready: Promise<void>,
+  shutdown: () => Promise<ShutdownReport>,
+): LambdaHandler<TEvent, TResult> {
+  return Object.defineProperties(call as LambdaHandler<TEvent, TResult>, {
     ready: { value: ready, enumerable: true },
-    shutdown: {
-      value: () =>
-        environment.shutdown().finally(() => subscription?.release()),
-      enumerable: true,
-    },
+    shutdown: { value: shutdown, enumerable: true },
     stats: { get: () => environment.stats, enumerable: true },
     environment: { value: environment, enumerable: true },
   });
+}
+
+/** The handler of a process that only checks graphs; see {@link CHECK_ONLY}. */
+function checkOnly<TEvent, TResult>(
+  environment: Environment,
+  handlerClass: AnyClass,
+  options: CreateHandlerOptions,
+): LambdaHandler<TEvent, TResult> {
+  const ready = Promise.resolve().then(() =>
+    checkEnvironmentGraph(handlerClass, {
+      parent: options.container,
+      // The providers Environment registers for itself, then the caller's.
+      providers: [
+        { token: LOGGER, useValue: environment.logger },
+        { token: InvocationScope, useValue: new InvocationScope() },
+        ...(options.providers ?? []),
+      ],
+    }),
+  );
+  ready.catch(() => undefined);
+
+  const refuse = () =>
+    Promise.reject(
+      new LifecycleError(
+        'CONTAINER_NOT_READY',
+        `createHandler(${handlerClass.name}): this process only checks ` +
+          'dependency graphs (CHECK_ONLY is set); it handles no events.',
+      ),
+    );
+  return attach<TEvent, TResult>(refuse, environment, ready, () =>
+    environment.shutdown(),
+  );
 }

@@ -95,6 +95,30 @@ function adoptRegistrations(
 }
 
 /**
+ * Checks the object graph of `root` as {@link buildEnvironmentGraph} does
+ * before building it, and builds nothing: no constructor or factory runs.
+ * `lambda-lifecycle build` uses it to prove that a bundle kept the
+ * constructor types injection needs.
+ *
+ * Throws the same `LifecycleError` as `buildEnvironmentGraph` would, listing
+ * every missing provider, cycle and class without constructor types.
+ *
+ * @example
+ * ```ts
+ * checkEnvironmentGraph(OrdersHandler, { providers });
+ * ```
+ */
+export function checkEnvironmentGraph(
+  root: AnyClass,
+  options: Pick<GraphOptions, 'parent' | 'providers'> = {},
+): void {
+  const child = (options.parent ?? globalContainer).createChildContainer();
+  registerProviders(child, options.providers ?? []);
+
+  assertNoProblems(root, walkGraph(child, root).problems);
+}
+
+/**
  * Builds the object graph of `root` in a fresh container: checks the whole
  * graph first, then resolves it, recording every object built.
  *

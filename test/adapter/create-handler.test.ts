@@ -4,13 +4,18 @@ import type {
   Context,
   SQSEvent,
 } from 'aws-lambda';
+import { inject, injectable } from 'tsyringe';
 import {
   Handler,
+  InvocationScope,
+  LOGGER,
   OnInit,
   createHandler,
   silentLogger,
   type LambdaHandler,
+  type Logger,
 } from '../../src';
+import { CHECK_ONLY } from '../../src/adapter/create-handler';
 import { createFakeContext } from '../../src/testing';
 
 @Handler()
@@ -98,5 +103,99 @@ describe(createHandler.name, () => {
 
     expect(typed).toBe(handler);
     expect(typeof wrong).toBe('function');
+  });
+});
+
+// Not decorated, so tsc records no constructor types for it: what a bundle
+// that lost decorator metadata looks like to the container.
+class Untyped {
+  constructor(readonly url: string) {}
+}
+
+@Handler()
+class NeedsUntyped {
+  static inits = 0;
+
+  constructor(readonly untyped: Untyped) {}
+
+  @OnInit()
+  init(): void {
+    NeedsUntyped.inits++;
+  }
+
+  handle(): string {
+    return 'handled';
+  }
+}
+
+@injectable()
+class UsesFrameworkValues {
+  constructor(
+    @inject(LOGGER) readonly logger: Logger,
+    readonly scope: InvocationScope,
+  ) {}
+}
+
+@Handler()
+class CheckedHandler {
+  constructor(readonly values: UsesFrameworkValues) {}
+
+  handle(): string {
+    return 'handled';
+  }
+}
+
+describe(`${createHandler.name} in a process with CHECK_ONLY set`, () => {
+  const flags = globalThis as Record<symbol, unknown>;
+
+  beforeEach(() => {
+    flags[CHECK_ONLY] = true;
+  });
+
+  afterEach(() => {
+    delete flags[CHECK_ONLY];
+  });
+
+  it('resolves ready for a complete graph, framework values included, and builds nothing', async () => {
+    const handler = createHandler(CheckedHandler, { logger: silentLogger });
+
+    await handler.ready;
+
+    expect(handler.environment.phase).toBe('INIT');
+    expect(handler.stats.initDurationMs).toBeUndefined();
+  });
+
+  it('rejects ready naming the class whose constructor types are missing, without running a hook', async () => {
+    NeedsUntyped.inits = 0;
+
+    const handler = createHandler(NeedsUntyped, { logger: silentLogger });
+
+    await expect(handler.ready).rejects.toMatchObject({
+      code: 'MISSING_TYPE_INFO',
+      message: expect.stringContaining(
+        'NeedsUntyped parameter #0 -> Untyped has 1 constructor parameter(s) ' +
+          'but no type metadata',
+      ),
+    });
+    expect(NeedsUntyped.inits).toBe(0);
+  });
+
+  it('uses the providers option in the check', async () => {
+    const handler = createHandler(NeedsUntyped, {
+      logger: silentLogger,
+      providers: [{ token: Untyped, useValue: new Untyped('db://') }],
+    });
+
+    await expect(handler.ready).resolves.toBeUndefined();
+  });
+
+  it('refuses to handle events', async () => {
+    const handler = createHandler(CheckedHandler, { logger: silentLogger });
+
+    const result = handler({}, createFakeContext());
+
+    await expect(result).rejects.toThrow(
+      'createHandler(CheckedHandler): this process only checks dependency graphs',
+    );
   });
 });
