@@ -19,6 +19,22 @@ export interface HandlerEntryConfig {
   readonly export: string;
   /** Passed to `createHandler` in the entry. */
   readonly options?: EntryOptions;
+  /** The function's memory in MB, 128 to 10240 (`sam`: `MemorySize`). */
+  readonly memory?: number;
+  /** The function's timeout in seconds, 1 to 900 (`sam`: `Timeout`). */
+  readonly timeout?: number;
+  /** The function's environment variables (`sam`: `Environment`). */
+  readonly environment?: Readonly<Record<string, string>>;
+}
+
+/** How Lambda runs one handler's function: what `sam` writes for it. */
+export interface FunctionSettings {
+  /** Memory in MB, when the config sets it. */
+  readonly memory?: number;
+  /** Timeout in seconds, when the config sets it. */
+  readonly timeout?: number;
+  /** Environment variables, sorted by name; empty when none are set. */
+  readonly environment: Readonly<Record<string, string>>;
 }
 
 /**
@@ -40,7 +56,9 @@ export interface HandlerEntryConfig {
  * ```
  *
  * `outDir` defaults to `entries` and `formats` to `["esm"]`; `options` takes
- * `shutdownBudgetMs`, `shutdownSignal` and `invocationScope`.
+ * `shutdownBudgetMs`, `shutdownSignal` and `invocationScope`. A handler may
+ * also set how Lambda runs it, which `lambda-lifecycle sam` writes into the
+ * template: `memory` (MB), `timeout` (seconds) and `environment`.
  */
 export interface GenerateConfig {
   readonly outDir?: string;
@@ -57,6 +75,7 @@ export interface HandlerSpec {
   readonly modulePath: string;
   readonly exportName: string;
   readonly options: EntryOptions;
+  readonly function: FunctionSettings;
 }
 
 /** A whole config, checked and resolved, ready to generate from. */
@@ -72,7 +91,14 @@ export interface ResolvedConfig {
 
 const FORMATS: readonly EntryFormat[] = ['esm', 'cjs'];
 const CONFIG_KEYS = ['outDir', 'formats', 'handlers'];
-const HANDLER_KEYS = ['module', 'export', 'options'];
+const HANDLER_KEYS = [
+  'module',
+  'export',
+  'options',
+  'memory',
+  'timeout',
+  'environment',
+];
 const isBoolean = (value: unknown) => typeof value === 'boolean';
 const OPTION_TYPES: Readonly<
   Record<
@@ -105,6 +131,37 @@ const RESERVED = new Set(
     'throw true try typeof var void while with yield await arguments eval'
   ).split(' '),
 );
+
+// Lambda's limits for a function's configuration.
+// https://docs.aws.amazon.com/lambda/latest/dg/configuration-memory.html
+// https://docs.aws.amazon.com/lambda/latest/dg/configuration-timeout.html
+const MEMORY_MB = { min: 128, max: 10_240 };
+const TIMEOUT_S = { min: 1, max: 900 };
+// Keys start with a letter and have at least two characters; all of them
+// together take at most 4 KB; Lambda sets the reserved ones itself.
+// https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html
+const VARIABLE_NAME = /^[A-Za-z][A-Za-z0-9_]+$/;
+const ENVIRONMENT_BYTES = 4096;
+const RESERVED_VARIABLES = new Set([
+  '_HANDLER',
+  '_X_AMZN_TRACE_ID',
+  'AWS_ACCESS_KEY',
+  'AWS_ACCESS_KEY_ID',
+  'AWS_DEFAULT_REGION',
+  'AWS_EXECUTION_ENV',
+  'AWS_LAMBDA_FUNCTION_MEMORY_SIZE',
+  'AWS_LAMBDA_FUNCTION_NAME',
+  'AWS_LAMBDA_FUNCTION_VERSION',
+  'AWS_LAMBDA_INITIALIZATION_TYPE',
+  'AWS_LAMBDA_LOG_GROUP_NAME',
+  'AWS_LAMBDA_LOG_STREAM_NAME',
+  'AWS_LAMBDA_RUNTIME_API',
+  'AWS_REGION',
+  'AWS_SECRET_ACCESS_KEY',
+  'AWS_SESSION_TOKEN',
+  'LAMBDA_RUNTIME_DIR',
+  'LAMBDA_TASK_ROOT',
+]);
 
 /** True when `text` has a character that would break a line or a comment. */
 export function hasControlCharacters(text: string): boolean {
@@ -152,6 +209,97 @@ function checkOptions(where: string, value: unknown): EntryOptions {
     refuse(where, 'option "shutdownBudgetMs" must be a positive number.');
   }
   return value as EntryOptions;
+}
+
+function checkWholeNumber(
+  where: string,
+  field: string,
+  value: unknown,
+  range: { min: number; max: number },
+  unit: string,
+): number | undefined {
+  if (value === undefined) return undefined;
+  if (
+    typeof value !== 'number' ||
+    !Number.isInteger(value) ||
+    value < range.min ||
+    value > range.max
+  ) {
+    refuse(
+      where,
+      `"${field}" must be a whole number of ${unit} from ${range.min} to ` +
+        `${range.max}, got ${JSON.stringify(value)}.`,
+    );
+  }
+  return value;
+}
+
+function checkEnvironment(
+  where: string,
+  value: unknown,
+): Record<string, string> {
+  if (value === undefined) return {};
+  if (!isRecord(value)) {
+    refuse(where, '"environment" must be an object of names to strings.');
+  }
+  let bytes = 0;
+  for (const [name, text] of Object.entries(value)) {
+    if (!VARIABLE_NAME.test(name)) {
+      refuse(
+        where,
+        `environment variable ${JSON.stringify(name)}: a name starts with a ` +
+          'letter and has at least two letters, digits or "_".',
+      );
+    }
+    if (RESERVED_VARIABLES.has(name)) {
+      refuse(
+        where,
+        `environment variable "${name}" is reserved: Lambda sets it itself.`,
+      );
+    }
+    if (typeof text !== 'string') {
+      refuse(
+        where,
+        `environment variable "${name}" must be a string, got ` +
+          `${JSON.stringify(text)}.`,
+      );
+    }
+    bytes += Buffer.byteLength(name) + Buffer.byteLength(text);
+  }
+  if (bytes > ENVIRONMENT_BYTES) {
+    refuse(
+      where,
+      `the environment variables take ${bytes} bytes; Lambda allows ` +
+        `${ENVIRONMENT_BYTES} in all.`,
+    );
+  }
+  const names = Object.keys(value).sort();
+  return Object.fromEntries(names.map((name) => [name, String(value[name])]));
+}
+
+function checkFunctionSettings(
+  where: string,
+  value: Record<string, unknown>,
+): FunctionSettings {
+  const memory = checkWholeNumber(
+    where,
+    'memory',
+    value.memory,
+    MEMORY_MB,
+    'MB',
+  );
+  const timeout = checkWholeNumber(
+    where,
+    'timeout',
+    value.timeout,
+    TIMEOUT_S,
+    'seconds',
+  );
+  return {
+    ...(memory === undefined ? {} : { memory }),
+    ...(timeout === undefined ? {} : { timeout }),
+    environment: checkEnvironment(where, value.environment),
+  };
 }
 
 /**
@@ -205,6 +353,7 @@ export function checkHandler(
     modulePath: path.resolve(baseDir, module),
     exportName,
     options: checkOptions(where, value.options),
+    function: checkFunctionSettings(where, value),
   };
 }
 

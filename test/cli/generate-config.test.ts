@@ -135,6 +135,62 @@ describe(resolveConfig.name, () => {
     expect(budget.message).toContain('"shutdownBudgetMs" must be a positive');
   });
 
+  it('reads memory, timeout and environment, with the variables sorted', () => {
+    const config = resolveConfig(
+      {
+        handlers: {
+          orders: orders({
+            memory: 512,
+            timeout: 30,
+            environment: { TABLE: 'orders', LOG_LEVEL: 'info' },
+          }),
+          payments: orders({ export: 'PaymentsHandler' }),
+        },
+      },
+      SOURCE,
+      BASE,
+    );
+
+    expect(config.handlers[0].function).toEqual({
+      memory: 512,
+      timeout: 30,
+      environment: { LOG_LEVEL: 'info', TABLE: 'orders' },
+    });
+    expect(Object.keys(config.handlers[0].function.environment)).toEqual([
+      'LOG_LEVEL',
+      'TABLE',
+    ]);
+    expect(config.handlers[1].function).toEqual({ environment: {} });
+  });
+
+  it.each([
+    [
+      { memory: 127 },
+      '"memory" must be a whole number of MB from 128 to 10240',
+    ],
+    [{ memory: 10_241 }, '"memory" must be a whole number of MB'],
+    [{ memory: 256.5 }, '"memory" must be a whole number of MB'],
+    [{ memory: '512' }, '"memory" must be a whole number of MB'],
+    [
+      { timeout: 0 },
+      '"timeout" must be a whole number of seconds from 1 to 900',
+    ],
+    [{ timeout: 901 }, '"timeout" must be a whole number of seconds'],
+    [{ environment: ['A=1'] }, '"environment" must be an object'],
+    [{ environment: { '1ST': 'x' } }, 'environment variable "1ST": a name'],
+    [{ environment: { A: 'x' } }, 'environment variable "A": a name'],
+    [{ environment: { 'MY-VAR': 'x' } }, 'environment variable "MY-VAR"'],
+    [{ environment: { AWS_REGION: 'eu-west-1' } }, '"AWS_REGION" is reserved'],
+    [{ environment: { PORT: 5432 } }, '"PORT" must be a string, got 5432'],
+    [{ environment: { BIG: 'x'.repeat(4094) } }, 'take 4097 bytes'],
+  ])('refuses the function settings %j', (fields, problem) => {
+    const error = refusal({ handlers: { orders: orders(fields) } });
+
+    expect(error.code).toBe('INVALID_CONFIG');
+    expect(error.message).toContain(`${SOURCE}, handler "orders": `);
+    expect(error.message).toContain(problem);
+  });
+
   it('refuses unknown formats and an empty handler list', () => {
     const formats = refusal({
       formats: ['umd'],
