@@ -13,19 +13,19 @@ import {
   type Logger,
   OnError,
 } from 'lambda-lifecycle';
-import { OrderStore } from './order-store';
+import { registerDatabase } from './database-providers';
+import { OrderRepository } from './order-repository';
+import { ClientError, parseNewOrder, parseOrderId } from './order-request';
 
-/** A request the handler refuses, answered with 4xx and the reason. */
-export class ClientError extends Error {
-  override readonly name = 'ClientError';
-
-  constructor(
-    readonly statusCode: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+// Which database backs the orders is decided here, once, while Lambda loads
+// this module (INIT): a PostgreSQL server when DATABASE_URL is set, else an
+// embedded PostgreSQL. The choice is a registration on tsyringe's root
+// container for the DATABASE token, because the generated entry passes
+// only JSON options to createHandler and cannot carry a class; the handler
+// and the repository never know which one they got. Providers given to
+// createHandler or createTestBed take precedence, which is how the tests
+// swap it.
+registerDatabase(process.env);
 
 interface Limits {
   readonly maxQuantity: number;
@@ -41,12 +41,14 @@ function json(statusCode: number, body: unknown): APIGatewayProxyResultV2 {
 
 /**
  * An HTTP API (API Gateway v2) handler for orders: `GET /orders/{id}` and
- * `POST /orders` with `{ "item": string, "quantity": number }`.
+ * `POST /orders` with `{ "item": string, "quantity": number }`, stored in
+ * PostgreSQL through the environment's connection pool. A bad request gets
+ * 400 with the reason, a missing order 404; only server faults fail.
  */
 @Handler()
 export class OrdersHandler {
   constructor(
-    private readonly store: OrderStore,
+    private readonly orders: OrderRepository,
     @inject(LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -67,17 +69,19 @@ export class OrdersHandler {
     event: APIGatewayProxyEventV2,
   ): Promise<APIGatewayProxyResultV2> {
     const { method } = event.requestContext.http;
+    const id = event.pathParameters?.id;
 
-    if (method === 'GET' && event.pathParameters?.id) {
-      const order = this.store.get(event.pathParameters.id);
-      if (!order) throw new ClientError(404, 'order not found');
+    if (method === 'GET' && id !== undefined) {
+      const order = await this.orders.find(parseOrderId(id));
+      if (!order) throw new ClientError(404, `order ${id} not found`);
       return json(200, order);
     }
-    if (method === 'POST') {
-      const { item, quantity } = await this.#parse(event.body);
-      return json(201, this.store.add(item, quantity));
+    if (method === 'POST' && id === undefined) {
+      const { maxQuantity } = await this.limits();
+      const { item, quantity } = parseNewOrder(event, maxQuantity);
+      return json(201, await this.orders.add(item, quantity));
     }
-    throw new ClientError(405, `${method} is not supported here`);
+    throw new ClientError(405, `${method} ${event.rawPath} is not supported`);
   }
 
   @AfterInvoke()
@@ -100,29 +104,5 @@ export class OrdersHandler {
       return json(error.statusCode, { message: error.message });
     }
     return undefined;
-  }
-
-  async #parse(
-    body: string | undefined,
-  ): Promise<{ item: string; quantity: number }> {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(body ?? '');
-    } catch {
-      throw new ClientError(400, 'body must be JSON');
-    }
-    const { item, quantity } = (parsed ?? {}) as Record<string, unknown>;
-    const { maxQuantity } = await this.limits();
-
-    if (typeof item !== 'string' || item.trim() === '') {
-      throw new ClientError(400, '"item" must be a non-empty string');
-    }
-    if (!Number.isInteger(quantity) || (quantity as number) < 1) {
-      throw new ClientError(400, '"quantity" must be a positive integer');
-    }
-    if ((quantity as number) > maxQuantity) {
-      throw new ClientError(400, `"quantity" must be at most ${maxQuantity}`);
-    }
-    return { item, quantity: quantity as number };
   }
 }

@@ -1,117 +1,220 @@
-import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { createTestBed } from 'lambda-lifecycle/testing';
-import { OrderStore } from '../../../samples/orders/order-store';
+import type { ProviderSpec } from 'lambda-lifecycle';
+import { createTestBed, type TestBed } from 'lambda-lifecycle/testing';
+import { databaseProviders } from '../../../samples/orders/database-providers';
+import {
+  OrderRepository,
+  type Order,
+} from '../../../samples/orders/order-repository';
 import { OrdersHandler } from '../../../samples/orders/orders.handler';
+import { PostgresServer, uniqueName, urlWithSchema } from '../postgres-server';
+import { bodyOf, httpEvent } from './http-event';
 
-function httpEvent(
-  method: string,
-  path: string,
-  body?: unknown,
-): APIGatewayProxyEventV2 {
-  const id = /^\/orders\/(.+)$/.exec(path)?.[1];
-  return {
-    version: '2.0',
-    routeKey: `${method} ${id ? '/orders/{id}' : '/orders'}`,
-    rawPath: path,
-    rawQueryString: '',
-    headers: { 'content-type': 'application/json' },
-    ...(id ? { pathParameters: { id } } : {}),
-    ...(body === undefined
-      ? {}
-      : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
-    isBase64Encoded: false,
-    requestContext: {
-      accountId: '123456789012',
-      apiId: 'api',
-      domainName: 'api.example.com',
-      domainPrefix: 'api',
-      http: {
-        method,
-        path,
-        protocol: 'HTTP/1.1',
-        sourceIp: '127.0.0.1',
-        userAgent: 'jest',
-      },
-      requestId: 'request',
-      routeKey: `${method} /orders`,
-      stage: '$default',
-      time: '03/Dec/2026:19:00:00 +0000',
-      timeEpoch: 1_796_324_400_000,
-    },
-  };
+/** The orders in a map: what the handler needs of the repository. */
+class FakeOrderRepository {
+  readonly #orders = new Map<string, Order>();
+  failure: Error | undefined;
+
+  async find(id: string): Promise<Order | undefined> {
+    if (this.failure) throw this.failure;
+    return this.#orders.get(id);
+  }
+
+  async add(item: string, quantity: number): Promise<Order> {
+    if (this.failure) throw this.failure;
+    const order = { id: String(this.#orders.size + 1), item, quantity };
+    this.#orders.set(order.id, order);
+    return order;
+  }
 }
 
+interface Setup {
+  readonly name: string;
+  readonly providers: () => ProviderSpec[];
+  readonly prepare?: () => Promise<void>;
+  readonly cleanUp?: () => Promise<void>;
+}
+
+let server: PostgresServer | undefined;
+const schema = uniqueName('orders_handler');
+
+// One handler class, one set of expectations, two sets of providers: a fake
+// repository given through the test bed, and the providers the handler's
+// module picks in production from DATABASE_URL, on the PostgreSQL server.
+const SETUPS: readonly Setup[] = [
+  {
+    name: 'when given a fake repository',
+    providers: () => [
+      { token: OrderRepository, useValue: new FakeOrderRepository() },
+    ],
+  },
+  {
+    name: 'when given the PostgreSQL server',
+    providers: () =>
+      databaseProviders({
+        DATABASE_URL: urlWithSchema(schema),
+        AWS_LAMBDA_FUNCTION_NAME: schema,
+      }),
+    prepare: async () => {
+      server = await PostgresServer.connect();
+      await server.createSchema(schema);
+    },
+    cleanUp: async () => {
+      await server?.dropSchema(schema);
+      await server?.close();
+    },
+  },
+];
+
 describe(OrdersHandler.name, () => {
-  it('creates an order and reads it back', async () => {
-    const bed = await createTestBed(OrdersHandler);
+  describe.each(SETUPS)('$name', (setup) => {
+    const beds: TestBed[] = [];
 
-    const created = await bed.invoke(
-      httpEvent('POST', '/orders', { item: 'tea', quantity: 2 }),
-    );
-    const read = await bed.invoke(httpEvent('GET', '/orders/1'));
+    async function start() {
+      const bed = await createTestBed(OrdersHandler, {
+        providers: setup.providers(),
+      });
+      beds.push(bed);
+      return bed;
+    }
 
-    expect(created).toMatchObject({ statusCode: 201 });
-    expect(read).toMatchObject({ statusCode: 200 });
-    expect(JSON.parse((read as { body: string }).body)).toEqual({
-      id: '1',
-      item: 'tea',
-      quantity: 2,
+    beforeAll(async () => {
+      await setup.prepare?.();
     });
-  });
 
-  it.each([
-    ['not JSON', '{', 'body must be JSON'],
-    ['a missing item', { quantity: 1 }, '"item" must be a non-empty string'],
-    ['a zero quantity', { item: 'tea', quantity: 0 }, '"quantity" must be'],
-    ['too many', { item: 'tea', quantity: 1000 }, 'at most 100'],
-  ])('answers 400 with the reason for %s', async (_, body, reason) => {
-    const bed = await createTestBed(OrdersHandler);
+    afterEach(async () => {
+      await Promise.all(beds.splice(0).map((bed) => bed.shutdown()));
+    });
 
-    const response = await bed.invoke(httpEvent('POST', '/orders', body));
+    afterAll(async () => {
+      await setup.cleanUp?.();
+    });
 
-    expect(response).toMatchObject({ statusCode: 400 });
-    expect(JSON.parse((response as { body: string }).body).message).toContain(
-      reason,
-    );
-  });
+    it('creates an order and reads it back', async () => {
+      const bed = await start();
 
-  it('answers 404 for a missing order', async () => {
-    const bed = await createTestBed(OrdersHandler);
+      const created = await bed.invoke(
+        httpEvent('POST', '/orders', { item: 'tea', quantity: 2 }),
+      );
+      const { id } = bodyOf(created);
+      const read = await bed.invoke(httpEvent('GET', `/orders/${id}`));
 
-    const response = await bed.invoke(httpEvent('GET', '/orders/404'));
+      expect(created).toMatchObject({ statusCode: 201 });
+      expect(read).toMatchObject({ statusCode: 200 });
+      expect(bodyOf(read)).toEqual({ id, item: 'tea', quantity: 2 });
+    });
 
-    expect(response).toMatchObject({ statusCode: 404 });
-  });
-
-  it('closes the store at shutdown and logs each served request', async () => {
-    const bed = await createTestBed(OrdersHandler);
-    await bed.invoke(
-      httpEvent('POST', '/orders', { item: 'tea', quantity: 1 }),
-    );
-
-    await bed.shutdown();
-
-    expect(bed.ran('onShutdown')).toEqual(['OrderStore.close']);
-    expect(bed.logs.map((log) => log.message)).toEqual([
-      'order store opened',
-      'order request served',
-      'order store closed',
-    ]);
-  });
-
-  it('runs against a replaced store', async () => {
-    const orders = [{ id: '9', item: 'fake', quantity: 9 }];
-    const bed = await createTestBed(OrdersHandler, {
-      providers: [
-        {
-          token: OrderStore,
-          useValue: { get: (id: string) => orders.find((o) => o.id === id) },
-        },
+    it.each([
+      ['a body that is not JSON', '{', 'body must be JSON'],
+      ['no body', undefined, 'body must be JSON'],
+      ['a JSON array', [1], 'body must be a JSON object'],
+      ['JSON null', 'null', 'body must be a JSON object'],
+      ['a missing item', { quantity: 1 }, '"item" must be a non-empty string'],
+      ['a blank item', { item: ' ', quantity: 1 }, '"item" must be'],
+      [
+        'an item too long',
+        { item: 'x'.repeat(201), quantity: 1 },
+        '"item" must be at most 200 characters',
       ],
+      ['a zero quantity', { item: 'tea', quantity: 0 }, '"quantity" must be'],
+      ['a fractional quantity', { item: 'tea', quantity: 1.5 }, 'integer'],
+      ['a quantity as text', { item: 'tea', quantity: '2' }, 'integer'],
+      ['too many', { item: 'tea', quantity: 1000 }, 'at most 100'],
+    ])('answers 400 with the reason for %s', async (_, body, reason) => {
+      const bed = await start();
+
+      const response = await bed.invoke(httpEvent('POST', '/orders', body));
+
+      expect(response).toMatchObject({ statusCode: 400 });
+      expect(bodyOf(response).message).toContain(reason);
     });
 
-    const response = await bed.invoke(httpEvent('GET', '/orders/9'));
+    it('reads a base64-encoded body', async () => {
+      const bed = await start();
+      const body = Buffer.from('{"item":"mate","quantity":3}').toString(
+        'base64',
+      );
 
-    expect(response).toMatchObject({ statusCode: 200 });
+      const response = await bed.invoke({
+        ...httpEvent('POST', '/orders', body),
+        isBase64Encoded: true,
+      });
+
+      expect(response).toMatchObject({ statusCode: 201 });
+      expect(bodyOf(response)).toMatchObject({ item: 'mate', quantity: 3 });
+    });
+
+    it.each(['abc', '0', '-1', '1.5', '12345678901'])(
+      'answers 400 for the order id %s',
+      async (id) => {
+        const bed = await start();
+
+        const response = await bed.invoke(httpEvent('GET', `/orders/${id}`));
+
+        expect(response).toMatchObject({ statusCode: 400 });
+        expect(bodyOf(response).message).toBe(
+          '"id" must be a positive integer',
+        );
+      },
+    );
+
+    it('answers 404 for a missing order', async () => {
+      const bed = await start();
+
+      const response = await bed.invoke(httpEvent('GET', '/orders/999999999'));
+
+      expect(response).toMatchObject({ statusCode: 404 });
+      expect(bodyOf(response).message).toBe('order 999999999 not found');
+    });
+
+    it('answers 405 for a method the route does not serve', async () => {
+      const bed = await start();
+
+      const response = await bed.invoke(httpEvent('DELETE', '/orders/1'));
+
+      expect(response).toMatchObject({ statusCode: 405 });
+      expect(bodyOf(response).message).toBe(
+        'DELETE /orders/1 is not supported',
+      );
+    });
+
+    it('answers 400 for an event that is not from an HTTP API', async () => {
+      const bed = await start();
+
+      const response = await bed.invoke({} as never);
+
+      expect(response).toMatchObject({ statusCode: 400 });
+      expect(bodyOf(response).message).toBe(
+        'expected an API Gateway HTTP API event',
+      );
+    });
+
+    it('logs each request it served, with its status', async () => {
+      const bed = await start();
+
+      await bed.invoke(
+        httpEvent('POST', '/orders', { item: 'tea', quantity: 1 }),
+        { awsRequestId: 'req-1' },
+      );
+
+      expect(bed.logs).toContainEqual({
+        level: 'info',
+        message: 'order request served',
+        fields: { requestId: 'req-1', route: 'POST /orders', status: 201 },
+      });
+    });
+  });
+
+  describe('when the repository fails', () => {
+    it('lets the failure reach Lambda rather than answer with a 4xx', async () => {
+      const repository = new FakeOrderRepository();
+      repository.failure = new Error('connection terminated');
+      const bed = await createTestBed(OrdersHandler, {
+        providers: [{ token: OrderRepository, useValue: repository }],
+      });
+
+      const response = bed.invoke(httpEvent('GET', '/orders/1'));
+
+      await expect(response).rejects.toThrow('connection terminated');
+    });
   });
 });
