@@ -7,8 +7,16 @@ import { runCli } from '../src/cli/main';
 // local Lambda Runtime API: INIT, a cold invocation, warm ones with idle
 // gaps between them, and a SHUTDOWN delivered as Lambda does (SIGTERM, since
 // the framework registered its internal extension during INIT).
+//
+// It needs no server: without DATABASE_URL the orders handler's module
+// registers an embedded PostgreSQL (pglite) as its database; with it, a pool
+// on that server. The function runs in a child process that sees only the
+// variables Lambda would set and the ones given with --env, so DATABASE_URL
+// is passed on explicitly. The SQS and pricing samples need Redis and a
+// configuration endpoint, so they are generated here but run in the tests.
 
 const root = path.resolve(__dirname, '..', '..');
+const databaseUrl = process.env.DATABASE_URL;
 const events = path.join('samples', 'orders', 'events');
 const io = {
   stdout: process.stdout,
@@ -40,14 +48,18 @@ async function main(): Promise<number> {
       '250',
       '--function-name',
       'orders',
+      ...(databaseUrl ? ['--env', `DATABASE_URL=${databaseUrl}`] : []),
     ],
     io,
   );
 
+  const database = databaseUrl
+    ? 'The pool on DATABASE_URL'
+    : 'The embedded PostgreSQL (no DATABASE_URL set)';
   process.stdout.write(
-    '\nThe store opened once at INIT and closed at SHUTDOWN; the 404 and ' +
-      '400 answers\ncame from the @OnError hook. Run it yourself: ' +
-      'npx lambda-lifecycle invoke --help\n',
+    `\n${database} opened once at INIT and closed at SHUTDOWN;\n` +
+      'the 404 and 400 answers came from the @OnError hook. Run it ' +
+      'yourself:\nnpx lambda-lifecycle invoke --help\n',
   );
   return invoked;
 }

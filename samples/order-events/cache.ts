@@ -1,0 +1,167 @@
+import Redis from 'ioredis';
+import { inject, singleton, type InjectionToken } from 'tsyringe';
+import {
+  LOGGER,
+  type Logger,
+  OnInit,
+  OnShutdown,
+  type PoolStats,
+  type Pooled,
+} from 'lambda-lifecycle';
+
+/** How the {@link Cache} connects, read once from the environment. */
+export interface CacheSettings {
+  /** A `redis://` or `rediss://` URL. */
+  readonly url: string;
+  /** The name the server shows for the connection (`CLIENT LIST`). */
+  readonly connectionName: string;
+  /** Put in front of every key, so functions can share a server. */
+  readonly keyPrefix: string;
+}
+
+/**
+ * Token of the {@link CacheSettings}.
+ *
+ * @example
+ * ```ts
+ * providers: [{ token: CACHE_SETTINGS, useValue: cacheSettings(process.env) }]
+ * ```
+ */
+export const CACHE_SETTINGS: InjectionToken<CacheSettings> = Symbol.for(
+  'lambda-lifecycle/samples/cache-settings',
+);
+
+/**
+ * The cache settings from environment variables: `REDIS_URL` (default
+ * `redis://127.0.0.1:6379`), `CACHE_KEY_PREFIX` (default `order-events:`),
+ * and the function's name as the connection's name.
+ *
+ * Phase: init (reads `env` once). Does not throw.
+ *
+ * @example
+ * ```ts
+ * cacheSettings({ REDIS_URL: 'redis://cache.internal:6379' });
+ * ```
+ */
+export function cacheSettings(env: NodeJS.ProcessEnv): CacheSettings {
+  return {
+    url: env.REDIS_URL || 'redis://127.0.0.1:6379',
+    connectionName: env.AWS_LAMBDA_FUNCTION_NAME || 'order-events',
+    keyPrefix: env.CACHE_KEY_PREFIX ?? 'order-events:',
+  };
+}
+
+// INIT has 10 s in all; a server that does not answer must not use them up.
+const CONNECT_TIMEOUT_MS = 3_000;
+
+/** The URL without credentials, safe to log. */
+function redactedAddress(url: string): string {
+  try {
+    const { protocol, host, pathname } = new URL(url);
+    return `${protocol}//${host}${pathname === '/' ? '' : pathname}`;
+  } catch {
+    return 'a REDIS_URL that is not a URL';
+  }
+}
+
+/**
+ * A Redis cache over one ioredis connection per execution environment,
+ * opened at INIT and closed with `QUIT` at SHUTDOWN, so that warm
+ * invocations reuse it.
+ */
+@singleton()
+export class Cache implements Pooled {
+  #redis: Redis | undefined;
+  #opened = 0;
+
+  constructor(
+    @inject(CACHE_SETTINGS) private readonly settings: CacheSettings,
+    @inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  /**
+   * Connects to the server.
+   *
+   * Phase: init. Rejects, naming the server, when it cannot connect; the
+   * client is stopped first, so it does not go on retrying.
+   */
+  @OnInit()
+  async connect(): Promise<void> {
+    const server = redactedAddress(this.settings.url);
+    const redis = new Redis(this.settings.url, {
+      connectionName: this.settings.connectionName,
+      keyPrefix: this.settings.keyPrefix,
+      lazyConnect: true,
+      connectTimeout: CONNECT_TIMEOUT_MS,
+      // A command fails after one reconnect attempt instead of twenty, so
+      // one message fails, not the whole batch's time budget.
+      maxRetriesPerRequest: 1,
+    });
+    redis.on('connect', () => this.#opened++);
+    // ioredis reconnects by itself; without a listener it would print
+    // every failed attempt to stderr.
+    redis.on('error', (error: Error) =>
+      this.logger.warn('cache connection error', {
+        server,
+        errorMessage: error.message,
+      }),
+    );
+
+    try {
+      await redis.connect();
+    } catch (error) {
+      redis.disconnect();
+      throw new Error(
+        `cannot connect to Redis at ${server} (REDIS_URL): ` +
+          (error instanceof Error ? error.message : String(error)),
+        { cause: error },
+      );
+    }
+    this.#redis = redis;
+    this.logger.info('cache connected', { server });
+  }
+
+  /** The value under `key`, or undefined. */
+  async get(key: string): Promise<string | undefined> {
+    return (await this.#client().get(key)) ?? undefined;
+  }
+
+  /** Stores `value` under `key` for `ttlSeconds`. */
+  async set(key: string, value: string, ttlSeconds: number): Promise<void> {
+    await this.#client().set(key, value, 'EX', ttlSeconds);
+  }
+
+  /** Connections opened since INIT, and open now; see {@link Pooled}. */
+  poolStats(): PoolStats {
+    return {
+      opened: this.#opened,
+      open: this.#redis?.status === 'ready' ? 1 : 0,
+    };
+  }
+
+  /**
+   * Sends `QUIT`: pending replies arrive, then the server closes the
+   * connection.
+   *
+   * Phase: shutdown. Rejects with ioredis's error; the framework logs it.
+   */
+  @OnShutdown()
+  async close(): Promise<void> {
+    const redis = this.#redis;
+    if (redis === undefined) return;
+
+    this.#redis = undefined;
+    await redis.quit();
+    this.logger.info('cache closed', { opened: this.#opened });
+  }
+
+  #client(): Redis {
+    if (this.#redis === undefined) {
+      throw new Error(
+        'Cache: the connection is not open (before @OnInit or after ' +
+          '@OnShutdown)',
+      );
+    }
+    return this.#redis;
+  }
+}
