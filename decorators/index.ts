@@ -23,3 +23,4 @@ export { OnInit } from './on-init.decorator';
 export type { OnInitOptions } from './on-init.decorator';
 export { OnShutdown } from './on-shutdown.decorator';
 export type { OnShutdownOptions } from './on-shutdown.decorator';
+export { Sensitive, readSensitiveMembers } from './sensitive.decorator';

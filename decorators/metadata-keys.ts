@@ -18,3 +18,4 @@ export const LAZY_METADATA = Symbol.for('lambda-lifecycle/lazy');
 export const INVOCATION_SCOPED_METADATA = Symbol.for(
   'lambda-lifecycle/invocation-scoped',
 );
+export const SENSITIVE_METADATA = Symbol.for('lambda-lifecycle/sensitive');

@@ -1,5 +1,4 @@
 import { performance } from 'node:perf_hooks';
-import type { Context } from 'aws-lambda';
 import type { DependencyContainer, InjectionToken } from 'tsyringe';
 import {
   readHandlerMetadata,
@@ -18,8 +17,17 @@ import {
   type ProviderSpec,
 } from '../container/environment-container';
 import { tokenName } from '../container/graph-check';
+import { withLogContext } from '../logging/contextual-logger';
 import { createDefaultLogger } from '../logging/default-logger';
 import { LOGGER, type Logger, errorFields } from '../logging/logger';
+import { createRedactor } from '../logging/redact-fields';
+import { RequestIdSource } from '../logging/request-id-source';
+import { MetricsRecorder } from '../metrics/metrics-recorder';
+import {
+  resolveMetrics,
+  type MetricsOptions,
+} from '../metrics/metrics-options';
+import { findPooled } from '../metrics/pooled';
 import {
   InvocationScope,
   runInInvocationScope,
@@ -38,13 +46,20 @@ import {
   type BoundHook,
   type Invoke,
 } from './invoke-pipeline';
+import { instrumentHooks } from './instrument-hooks';
+import {
+  countedPath,
+  meteredPath,
+  observedPath,
+  type InvocationCounts,
+} from './invocation-paths';
 import { installLazyMembers, type InstalledLazy } from './lazy-value';
 import {
   combineObservers,
+  type InitSummary,
   type LifecycleObserver,
   type Phase,
 } from './observer';
-import { instrumentHooks, reportSettled } from './instrument-hooks';
 
 /** How an execution environment is built and run. */
 export interface EnvironmentOptions {
@@ -52,8 +67,25 @@ export interface EnvironmentOptions {
   readonly providers?: readonly ProviderSpec[];
   /** Where registrations are looked up. Default: tsyringe's root container. */
   readonly container?: DependencyContainer;
-  /** Where the framework logs. Default: JSON lines on the console. */
+  /**
+   * Where the framework logs, and what `@inject(LOGGER)` gives. Default:
+   * one line per entry on stdout/stderr in the format and at the level of
+   * `AWS_LAMBDA_LOG_FORMAT` and `AWS_LAMBDA_LOG_LEVEL`. Either way each
+   * entry carries the invocation's request id and its fields are redacted.
+   */
   readonly logger?: Logger;
+  /**
+   * Field names (anywhere) or dotted paths (from the top of the fields) to
+   * redact in logs, on top of credentials headers such as `authorization`
+   * and `cookie` and members marked `@Sensitive()`. Case-insensitive.
+   */
+  readonly redact?: readonly string[];
+  /**
+   * Lifecycle metrics as CloudWatch EMF: options, `false` for none, or
+   * `powertoolsMetrics(metrics)`. Default: on inside Lambda
+   * (`AWS_LAMBDA_FUNCTION_NAME` set), off elsewhere.
+   */
+  readonly metrics?: MetricsOptions | false;
   /** Receive phase, hook and invocation events (switches timing on). */
   readonly observers?: readonly LifecycleObserver[];
   /** Total time the shutdown hooks may take, in ms. Default 450. */
@@ -97,9 +129,12 @@ const ON_DEMAND = 'on-demand';
  * fails; starting again from FAILED builds everything anew), and the
  * compiled invocation path.
  *
- * Without observers the plain path does not track in-flight invocations:
- * the phase stays READY while they run. Lambda only shuts an environment
- * down between invocations, so nothing depends on it there.
+ * `#compile` picks one of three invocation paths once, at INIT: the plain
+ * path (counts only), the metered path when metrics are on (the invocation
+ * timed as a whole) and the observed path when observers are registered
+ * (every hook timed). Only the observed path tracks the phase while
+ * invocations run: otherwise it stays READY. Lambda only shuts an
+ * environment down between invocations, so nothing depends on it there.
  */
 export class Environment {
   readonly #handlerClass: AnyClass;
@@ -107,6 +142,9 @@ export class Environment {
   readonly #options: EnvironmentOptions;
   readonly #logger: Logger;
   readonly #observer: ReturnType<typeof combineObservers>;
+  readonly #traced: boolean;
+  readonly #recorder: MetricsRecorder | undefined;
+  readonly #requestIds = new RequestIdSource();
   readonly #initializationType: string;
   readonly #overlapping: boolean;
 
@@ -116,10 +154,12 @@ export class Environment {
   #lazies: readonly InstalledLazy[] = [];
   #initSteps: StepResult[] = [];
   #initDurationMs: number | undefined;
-  #invocations = 0;
-  #coldStart = false;
-  #inFlight = 0;
-  #idleSince = 0;
+  #counts: InvocationCounts = {
+    invocations: 0,
+    inFlight: 0,
+    idleSince: 0,
+    coldStart: false,
+  };
   #starting: Promise<void> | undefined;
   #stopping: Promise<ShutdownReport> | undefined;
 
@@ -145,8 +185,22 @@ export class Environment {
     this.#handlerClass = handlerClass;
     this.#handler = handler;
     this.#options = options;
-    this.#logger = options.logger ?? createDefaultLogger(env);
-    this.#observer = combineObservers(options.observers ?? [], this.#logger);
+    const requestId = () => this.#requestIds.current();
+    this.#logger =
+      options.logger === undefined
+        ? createDefaultLogger(env, { requestId, redact: options.redact })
+        : withLogContext(options.logger, {
+            requestId,
+            redact: createRedactor(options.redact),
+          });
+    const metrics = resolveMetrics(options.metrics, env, handlerClass.name);
+    this.#recorder = metrics && new MetricsRecorder(metrics, this.#logger);
+    const observers = options.observers ?? [];
+    this.#traced = observers.length > 0;
+    this.#observer = combineObservers(
+      this.#recorder ? [...observers, this.#recorder] : observers,
+      this.#logger,
+    );
     this.#initializationType = env.AWS_LAMBDA_INITIALIZATION_TYPE || ON_DEMAND;
     this.#overlapping = Boolean(env.AWS_LAMBDA_MAX_CONCURRENCY);
     this.dispatch = this.#afterInit;
@@ -166,8 +220,8 @@ export class Environment {
       initializationType: this.#initializationType,
       initDurationMs: this.#initDurationMs,
       initSteps: this.#initSteps,
-      invocations: this.#invocations,
-      coldStart: this.#coldStart,
+      invocations: this.#counts.invocations,
+      coldStart: this.#counts.coldStart,
       lazies: this.#lazies,
     };
   }
@@ -246,12 +300,33 @@ export class Environment {
       this.dispatch = this.#first(
         this.#compile(graph.root, graph.container, usesScope),
       );
-      this.#idleSince = performance.now();
+      this.#counts.idleSince = performance.now();
+      this.#observer?.initEnded(
+        this.#initSummary('ok', this.#initDurationMs, built, lazies),
+      );
       this.#setPhase('READY');
     } catch (error) {
-      await this.#abandon(built, initialised, error);
+      await this.#abandon(built, initialised, error, started);
       throw error;
     }
+  }
+
+  #initSummary(
+    outcome: InitSummary['outcome'],
+    durationMs: number,
+    built: readonly BuiltNode[],
+    lazies: readonly InstalledLazy[],
+    error?: unknown,
+  ): InitSummary {
+    return {
+      outcome,
+      initializationType: this.#initializationType,
+      durationMs,
+      steps: [...this.#initSteps],
+      lazies,
+      pooled: findPooled(built),
+      ...(outcome === 'failed' ? { error } : {}),
+    };
   }
 
   #initStepsOf(node: BuiltNode, lazies: InstalledLazy[]): LifecycleStep[] {
@@ -282,8 +357,12 @@ export class Environment {
     built: readonly BuiltNode[],
     started: ReadonlySet<BuiltNode>,
     error: unknown,
+    startedAt: number,
   ): Promise<void> {
     this.#logger.error('INIT failed', { ...errorFields(error) });
+    this.#observer?.initEnded(
+      this.#initSummary('failed', performance.now() - startedAt, [], [], error),
+    );
     const live = built.filter(
       (node) => started.has(node) || initSteps(node).length === 0,
     );
@@ -312,6 +391,10 @@ export class Environment {
       this.#observer,
     );
     this.#nodes = [];
+    this.#observer?.shutdownEnded({
+      ...report,
+      invocations: this.#counts.invocations,
+    });
     this.#setPhase('STOPPED');
     return report;
   }
@@ -354,9 +437,7 @@ export class Environment {
       after: handlerFirst.flatMap(bound('afterInvoke')),
       onError: handlerFirst.flatMap(bound('onError')),
     };
-    if (this.#observer !== undefined) {
-      parts = instrumentHooks(parts, this.#observer);
-    }
+    if (this.#traced) parts = instrumentHooks(parts, this.#observer!);
 
     const pipeline = compilePipeline({
       ...parts,
@@ -365,63 +446,36 @@ export class Environment {
     });
 
     const scoped =
-      this.#options.invocationScope === true || this.#overlapping || usesScope
-        ? (event: unknown, context: Context) =>
-            runInInvocationScope(container, event, context, () =>
-              pipeline(event, context),
-            )
-        : pipeline;
+      this.#options.invocationScope === true || this.#overlapping || usesScope;
+    if (scoped) this.#requestIds.useScope();
+    const run: Invoke = scoped
+      ? (event, context) =>
+          runInInvocationScope(container, event, context, () =>
+            pipeline(event, context),
+          )
+      : pipeline;
 
-    return this.#observer === undefined
-      ? this.#counted(scoped)
-      : this.#observed(scoped);
-  }
-
-  #counted(run: Invoke): Invoke {
-    return (event, context) => {
-      this.#invocations++;
-      return run(event, context);
-    };
+    const counts = this.#counts;
+    const ids = this.#requestIds;
+    if (this.#traced) {
+      return observedPath(run, counts, ids, this.#observer!, {
+        busy: () => this.#setPhase('INVOKING'),
+        idle: () => {
+          if (this.#phase === 'INVOKING') this.#setPhase('READY');
+        },
+      });
+    }
+    return this.#recorder === undefined
+      ? countedPath(run, counts, ids)
+      : meteredPath(run, counts, ids, this.#recorder);
   }
 
   /** The first invocation decides the cold start, then steps aside. */
   #first(steady: Invoke): Invoke {
     return (event, context) => {
-      this.#coldStart = this.#initializationType === ON_DEMAND;
+      this.#counts.coldStart = this.#initializationType === ON_DEMAND;
       this.dispatch = steady;
       return steady(event, context);
-    };
-  }
-
-  /** The path taken when observers are registered: every invocation timed. */
-  #observed(run: Invoke): Invoke {
-    const observer = this.#observer!;
-
-    return (event, context) => {
-      const started = performance.now();
-      const start = {
-        requestId: context.awsRequestId,
-        coldStart: this.#invocations === 0 && this.#coldStart,
-        idleMs: this.#inFlight === 0 ? started - this.#idleSince : 0,
-      };
-      this.#invocations++;
-      if (this.#inFlight++ === 0) this.#setPhase('INVOKING');
-      observer.invocationStarted(start);
-
-      const end = (outcome: 'ok' | 'failed', error?: unknown) => {
-        const now = performance.now();
-        if (--this.#inFlight === 0) {
-          this.#idleSince = now;
-          if (this.#phase === 'INVOKING') this.#setPhase('READY');
-        }
-        observer.invocationEnded({
-          ...start,
-          outcome,
-          durationMs: now - started,
-          ...(outcome === 'failed' ? { error } : {}),
-        });
-      };
-      return reportSettled(run(event, context), end);
     };
   }
 

@@ -1,6 +1,9 @@
 import type { HookKind } from '../../decorators/hook-metadata';
 import type { Logger } from '../logging/logger';
 import { errorFields } from '../logging/logger';
+import type { PooledProvider } from '../metrics/pooled';
+import type { ShutdownReport, StepResult } from './hook-runner';
+import type { InstalledLazy } from './lazy-value';
 
 /** The states of an execution environment. */
 export type Phase =
@@ -44,13 +47,49 @@ export interface InvocationEnd extends InvocationStart {
   readonly error?: unknown;
 }
 
+/** What one INIT did, succeeded or not. */
+export interface InitSummary {
+  readonly outcome: 'ok' | 'failed';
+  /** `on-demand`, `provisioned-concurrency` or `snap-start`. */
+  readonly initializationType: string;
+  /** From the start of INIT to READY (or to the failure), in ms. */
+  readonly durationMs: number;
+  /** Each init hook and eager lazy load that ran, with its duration. */
+  readonly steps: readonly StepResult[];
+  /** The environment's `@Lazy` values, with their counters. */
+  readonly lazies: readonly InstalledLazy[];
+  /** Every built object that implements `Pooled`, found once, here. */
+  readonly pooled: readonly PooledProvider[];
+  /** What failed INIT, when it failed. */
+  readonly error?: unknown;
+}
+
+/** What one SHUTDOWN did: the shutdown report and the invocation count. */
+export interface ShutdownSummary extends ShutdownReport {
+  /** Invocations the environment ran since its last INIT. */
+  readonly invocations: number;
+}
+
 /**
- * Receives the lifecycle events of an environment, for tracing and metrics.
- * Every member is optional. Observers run synchronously on the path they
- * observe; one that throws is logged and never breaks the invocation.
+ * Receives the lifecycle events of an environment: the tracing API. Every
+ * member is optional; an observer picks what it needs.
+ *
+ * - `phaseChanged`: INIT -> READY <-> INVOKING -> SHUTTING_DOWN -> STOPPED,
+ *   and FAILED after a failed INIT.
+ * - `hookStarted` / `hookEnded`: every init and shutdown step (hooks, eager
+ *   lazy loads, disposers) and, per invocation, every `@BeforeInvoke`,
+ *   `@AfterInvoke`, `@OnError` hook and the handler method, with its
+ *   outcome, duration and request id.
+ * - `invocationStarted` / `invocationEnded`: each invocation with its cold
+ *   start flag, the idle time before it and its duration.
+ * - `initEnded` / `shutdownEnded`: one summary each per INIT and SHUTDOWN.
+ *
+ * Observers run synchronously on the path they observe; one that throws is
+ * logged and never breaks the invocation.
  *
  * Phase: all. Registering any observer switches the environment to its
- * observed path, which times every invocation and hook.
+ * observed path, which times every invocation and every hook (metrics alone
+ * take a lighter path that times the invocation only).
  *
  * @example
  * ```ts
@@ -65,6 +104,8 @@ export interface LifecycleObserver {
   hookEnded?(hook: HookEnd): void;
   invocationStarted?(invocation: InvocationStart): void;
   invocationEnded?(invocation: InvocationEnd): void;
+  initEnded?(summary: InitSummary): void;
+  shutdownEnded?(summary: ShutdownSummary): void;
 }
 
 type Events = Required<LifecycleObserver>;
@@ -103,5 +144,7 @@ export function combineObservers(
     hookEnded: forward('hookEnded'),
     invocationStarted: forward('invocationStarted'),
     invocationEnded: forward('invocationEnded'),
+    initEnded: forward('initEnded'),
+    shutdownEnded: forward('shutdownEnded'),
   };
 }

@@ -1,3 +1,6 @@
+import type { InjectionToken } from 'tsyringe';
+import { tokenName } from '../container/graph-check';
+
 /** What a connection pool has done since it was created. */
 export interface PoolStats {
   /** Connections opened so far (a reconnect counts as a new one). */
@@ -37,5 +40,25 @@ export function isPooled(value: unknown): value is Pooled {
     typeof value === 'object' &&
     value !== null &&
     typeof (value as Partial<Pooled>).poolStats === 'function'
+  );
+}
+
+/** A built object that implements {@link Pooled}, with the name it has. */
+export interface PooledProvider {
+  /** Its class name, or its token for a factory or value registration. */
+  readonly name: string;
+  readonly pool: Pooled;
+}
+
+/**
+ * Every object in `built` that implements {@link Pooled}, named by its
+ * token. The engine calls it once per INIT; per invocation it only reads
+ * their `poolStats()`.
+ */
+export function findPooled(
+  built: readonly { token: InjectionToken<unknown>; instance: object }[],
+): PooledProvider[] {
+  return built.flatMap(({ token, instance }) =>
+    isPooled(instance) ? [{ name: tokenName(token), pool: instance }] : [],
   );
 }
