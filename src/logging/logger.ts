@@ -5,13 +5,16 @@ export type LogFields = Readonly<Record<string, unknown>>;
 
 /**
  * The logger lambda-lifecycle writes through, and the one it injects. Any
- * object with these four methods fits, Powertools Logger included.
+ * object with these four methods fits, Powertools Logger included. The
+ * framework calls each with a message and at most one object of fields;
+ * the fields are a rest parameter only so that loggers whose signatures
+ * refuse an explicit `undefined` there (Powertools') fit too.
  */
 export interface Logger {
-  debug(message: string, fields?: LogFields): void;
-  info(message: string, fields?: LogFields): void;
-  warn(message: string, fields?: LogFields): void;
-  error(message: string, fields?: LogFields): void;
+  debug(message: string, ...fields: LogFields[]): void;
+  info(message: string, ...fields: LogFields[]): void;
+  warn(message: string, ...fields: LogFields[]): void;
+  error(message: string, ...fields: LogFields[]): void;
 }
 
 /**
