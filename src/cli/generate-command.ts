@@ -10,8 +10,8 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { LifecycleError } from '../../decorators/lifecycle-error';
 import { alignRows, EXIT, type CliIo } from './cli-io';
+import { DEFAULT_CONFIG_FILE, readConfigFile } from './config-file';
 import {
-  hasControlCharacters,
   parseHandlerSpecs,
   resolveConfig,
   type EntryFormat,
@@ -25,7 +25,7 @@ import {
 import { verifyHandlers } from './generate-verify';
 
 /** The config file `generate` reads when given neither flag. */
-export const DEFAULT_CONFIG_FILE = 'lambda-lifecycle.config.json';
+export { DEFAULT_CONFIG_FILE };
 
 /** Help for `lambda-lifecycle generate`. */
 export const GENERATE_USAGE = `Usage: lambda-lifecycle generate [options]
@@ -58,26 +58,6 @@ class UsageError extends Error {}
 
 const list = (values: readonly string[] | undefined) =>
   values?.flatMap((value) => value.split(',')).filter(Boolean);
-
-function readConfigFile(file: string): unknown {
-  const source = path.basename(file);
-  // The name goes into a comment in every entry; keep it on one line.
-  if (hasControlCharacters(source)) {
-    throw new LifecycleError(
-      'INVALID_CONFIG',
-      `${JSON.stringify(file)}: the config file name has control characters.`,
-    );
-  }
-  try {
-    return JSON.parse(readFileSync(file, 'utf8')) as unknown;
-  } catch (error) {
-    throw new LifecycleError(
-      'INVALID_CONFIG',
-      `${source}: not readable as JSON: ${(error as Error).message}.`,
-      { cause: error },
-    );
-  }
-}
 
 function checkFormatFlag(args: Args): EntryFormat[] | undefined {
   const formats = list(args.format);

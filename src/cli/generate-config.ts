@@ -248,7 +248,7 @@ function checkEnvironment(
       refuse(
         where,
         `environment variable ${JSON.stringify(name)}: a name starts with a ` +
-          'letter and has at least two letters, digits or "_".',
+          'letter and has two or more letters, digits and "_".',
       );
     }
     if (RESERVED_VARIABLES.has(name)) {

@@ -1,12 +1,16 @@
 #!/usr/bin/env node
+import { runBuildCommand } from './build-command';
 import { EXIT, type CliIo } from './cli-io';
 import { runGenerateCommand } from './generate-command';
+import { runSamCommand } from './sam-command';
 
 /** Help for `lambda-lifecycle`. */
 export const USAGE = `Usage: lambda-lifecycle <command> [options]
 
 Commands:
   generate   write one Lambda entry file per handler class
+  build      bundle each entry into one minified file per handler
+  sam        write an AWS SAM template for the bundles
   invoke     run a handler locally against a local Lambda Runtime API
 
 Run lambda-lifecycle <command> --help for its options.
@@ -20,6 +24,8 @@ const INVOKE_MODULE = './invoke-command';
 
 const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
   generate: async () => runGenerateCommand,
+  build: async () => runBuildCommand,
+  sam: async () => runSamCommand,
   invoke: async () => {
     try {
       return ((await import(INVOKE_MODULE)) as { runInvokeCommand: Command })

@@ -18,6 +18,8 @@ describe(runCli.name, () => {
     expect(code).toBe(0);
     expect(io.out).toContain('Usage: lambda-lifecycle <command>');
     expect(io.out).toMatch(/generate +write one Lambda entry file/);
+    expect(io.out).toMatch(/build +bundle each entry into one minified file/);
+    expect(io.out).toMatch(/sam +write an AWS SAM template/);
     expect(io.out).toMatch(/invoke +run a handler locally/);
   });
 
@@ -43,6 +45,21 @@ describe(runCli.name, () => {
     expect(code).toBe(0);
     expect(io.out).toContain('Usage: lambda-lifecycle generate');
   });
+
+  it.each([
+    ['build', 'Usage: lambda-lifecycle build'],
+    ['sam', 'Usage: lambda-lifecycle sam'],
+  ])(
+    'passes the remaining arguments to the %s command',
+    async (name, usage) => {
+      const io = new CapturedIo(ROOT);
+
+      const code = await runCli([name, '--help'], io);
+
+      expect(code).toBe(0);
+      expect(io.out).toContain(usage);
+    },
+  );
 
   it('passes the remaining arguments to the invoke command', async () => {
     const io = new CapturedIo(ROOT);

@@ -35,9 +35,9 @@ export class CapturedIo implements CliIo {
 }
 
 /**
- * A throwaway project directory outside the repository, with the package
- * and reflect-metadata installed (linked) and the fixture handler module at
- * handlers/greeter.handler.cjs.
+ * A throwaway project directory outside the repository, with the package,
+ * reflect-metadata and tsyringe installed (linked) and the fixture handler
+ * module at handlers/greeter.handler.cjs.
  */
 export class TempProject {
   readonly dir = mkdtempSync(path.join(os.tmpdir(), 'lambda-lifecycle-'));
@@ -46,15 +46,22 @@ export class TempProject {
     const modules = path.join(this.dir, 'node_modules');
     mkdirSync(modules);
     symlinkSync(ROOT, path.join(modules, 'lambda-lifecycle'), 'dir');
-    symlinkSync(
-      path.join(ROOT, 'node_modules', 'reflect-metadata'),
-      path.join(modules, 'reflect-metadata'),
-      'dir',
-    );
+    for (const name of ['reflect-metadata', 'tsyringe']) {
+      symlinkSync(
+        path.join(ROOT, 'node_modules', name),
+        path.join(modules, name),
+        'dir',
+      );
+    }
     mkdirSync(path.join(this.dir, 'handlers'));
+    this.addFixture('greeter.handler.cjs');
+  }
+
+  /** Copies a file from test/cli/fixtures into handlers/. */
+  addFixture(name: string): void {
     copyFileSync(
-      path.join(__dirname, 'fixtures', 'greeter.handler.cjs'),
-      this.file('handlers/greeter.handler.cjs'),
+      path.join(__dirname, 'fixtures', name),
+      this.file(`handlers/${name}`),
     );
   }
 
