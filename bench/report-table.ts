@@ -16,7 +16,11 @@ export const HEAP_NOISE_BYTES = 16 * 1024;
 type Row = readonly string[];
 
 /** Aligns the columns; text columns go left, numbers right. */
-function table(header: Row, rows: readonly Row[], left: number[]): string {
+export function table(
+  header: Row,
+  rows: readonly Row[],
+  left: number[],
+): string {
   const widths = header.map((cell, column) =>
     Math.max(cell.length, ...rows.map((row) => row[column].length)),
   );
