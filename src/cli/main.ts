@@ -2,6 +2,7 @@
 import { runBuildCommand } from './build-command';
 import { EXIT, type CliIo } from './cli-io';
 import { runGenerateCommand } from './generate-command';
+import { runReportCommand } from './report-command';
 import { runSamCommand } from './sam-command';
 
 /** Help for `lambda-lifecycle`. */
@@ -12,6 +13,7 @@ Commands:
   build      bundle each entry into one minified file per handler
   sam        write an AWS SAM template for the bundles
   invoke     run a handler locally against a local Lambda Runtime API
+  report     summarise the lifecycle metrics (EMF) in a log, as text or HTML
 
 Run lambda-lifecycle <command> --help for its options.
 `;
@@ -26,6 +28,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
   generate: async () => runGenerateCommand,
   build: async () => runBuildCommand,
   sam: async () => runSamCommand,
+  report: async () => runReportCommand,
   invoke: async () => {
     try {
       return ((await import(INVOKE_MODULE)) as { runInvokeCommand: Command })

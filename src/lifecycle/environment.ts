@@ -383,6 +383,7 @@ export class Environment {
     }
     this.#setPhase('SHUTTING_DOWN');
     this.dispatch = this.#stopped;
+    this.#requestIds.latest = undefined;
 
     const report = await runShutdown(
       this.#nodes,

@@ -12,7 +12,8 @@ import { currentRequestId } from '../scope/invocation-scope';
  *   instead of about 85 ns per invocation for the scope.
  *
  * Between invocations the plain field keeps the last id until the next one
- * starts; Lambda freezes the environment then, so nothing logs there.
+ * starts (Lambda freezes the environment then, so nothing logs there);
+ * SHUTDOWN clears it.
  *
  * Phase: set at each invoke, read at each log call. Never throws.
  *

@@ -39,8 +39,13 @@ function number(value: number): string {
   const milli = Math.round(value * 1000);
   if (milli > 0 && milli < MAX_MILLI && milli / 1000 === value) {
     const fraction = milli % 1000;
-    const pad = fraction < 10 ? '.00' : fraction < 100 ? '.0' : '.';
-    return `${(milli - fraction) / 1000}${pad}${fraction}`;
+    const whole = (milli - fraction) / 1000;
+    if (fraction % 100 === 0) return `${whole}.${fraction / 100}`;
+    if (fraction % 10 === 0) {
+      return `${whole}.${fraction < 100 ? '0' : ''}${fraction / 10}`;
+    }
+    const pad = fraction < 10 ? '00' : fraction < 100 ? '0' : '';
+    return `${whole}.${pad}${fraction}`;
   }
   return Number.isFinite(value) ? String(value) : 'null';
 }
@@ -53,8 +58,8 @@ function value(member: unknown): string | undefined {
 
 /**
  * One EMF document as one line of JSON, without the newline: `_aws` first,
- * then every other member with the value `JSON.stringify` would give it
- * (a millisecond value may keep trailing zeros: `1.500`). A number that is
+ * then every other member with the text `JSON.stringify` would give it
+ * (so the line equals `JSON.stringify(document)` when `_aws` comes first). A number that is
  * not finite becomes `null`, as in JSON; `undefined` and functions are left
  * out.
  *

@@ -39,10 +39,12 @@ describe(serializeEmf.name, () => {
     ['a negative value', -4.25],
     ['a large integer', 2 ** 40],
     ['zero', 0],
-  ])('writes %s as the same number', (_, value) => {
+    ['a zero in the tenths', 3.05],
+    ['hundredths', 3.25],
+  ])('writes %s as JSON.stringify does', (_, value) => {
     const line = serializeEmf(document({ Latency: value }));
 
-    expect(JSON.parse(line).Latency).toBe(value);
+    expect(line).toBe(JSON.stringify(document({ Latency: value })));
   });
 
   it('writes numbers JSON cannot hold as null', () => {
