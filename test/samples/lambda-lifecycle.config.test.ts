@@ -1,0 +1,288 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { runGenerateCommand } from '../../src/cli/generate-command';
+import {
+  startLocalRuntime,
+  type LocalRuntime,
+  type LocalRuntimeOptions,
+  type LogLine,
+} from '../../src/runtime/local';
+import { CapturedIo } from '../cli/temp-project';
+import { statusKey } from '../../samples/order-events/order-events.handler';
+import {
+  PostgresServer,
+  settledConnections,
+  uniqueName,
+  urlWithSchema,
+} from './postgres-server';
+import { REDIS_URL, RedisServer } from './redis-server';
+import { ConnectionReport, watchWarmInvocations } from './server-connections';
+
+// The samples as Lambda runs them: the entries `generate` writes from
+// samples/lambda-lifecycle.config.json, each in a child process under the
+// local Runtime API (built-in runtime client), shut down by SIGTERM. The
+// handlers are the compiled ones in dist/ (global-setup builds it). What the
+// servers see is asked of the servers. Note that a process that exits
+// closes its sockets whatever its hooks did, so after SIGTERM the logs of
+// the @OnShutdown hooks are what shows the pool was closed in order.
+
+// Child processes, an embedded PostgreSQL and 100 invocations each.
+jest.setTimeout(120_000);
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const CONFIG = path.join(ROOT, 'samples', 'lambda-lifecycle.config.json');
+const WARM_INVOCATIONS = 100;
+
+function sampleEvent(sample: string, name: string): unknown {
+  const file = path.join(ROOT, 'samples', sample, 'events', `${name}.json`);
+  return JSON.parse(readFileSync(file, 'utf8'));
+}
+
+function texts(lines: readonly LogLine[]): string {
+  return lines.map((line) => line.text).join('\n');
+}
+
+describe('samples/lambda-lifecycle.config.json', () => {
+  const report = new ConnectionReport(
+    'From the server, generated entries under the local runtime:',
+  );
+  const started: LocalRuntime[] = [];
+  let entries: string;
+
+  async function start(
+    handler: string,
+    options: Omit<LocalRuntimeOptions, 'entry'> = {},
+  ) {
+    const runtime = await startLocalRuntime({
+      entry: path.join(entries, `${handler}.mjs`),
+      ...options,
+    });
+    started.push(runtime);
+    return runtime;
+  }
+
+  beforeAll(async () => {
+    mkdirSync(path.join(ROOT, 'build'), { recursive: true });
+    // Inside the package, so the entries find `lambda-lifecycle` by name.
+    entries = mkdtempSync(path.join(ROOT, 'build', 'samples-'));
+    const io = new CapturedIo(ROOT);
+    const argv = ['--config', CONFIG, '--out-dir', entries, '--format', 'esm'];
+
+    const code = await runGenerateCommand(argv, io);
+
+    if (code !== 0) throw new Error(`generate exited ${code}:\n${io.err}`);
+  });
+
+  afterEach(async () => {
+    await Promise.all(started.splice(0).map((runtime) => runtime.close()));
+  });
+
+  afterAll(() => {
+    if (entries !== undefined)
+      rmSync(entries, { recursive: true, force: true });
+    report.print();
+  });
+
+  describe('orders, on the PostgreSQL server', () => {
+    let server: PostgresServer;
+    const schema = uniqueName('orders_entry');
+
+    beforeAll(async () => {
+      server = await PostgresServer.connect();
+      await server.createSchema(schema);
+    });
+
+    afterAll(async () => {
+      await server?.dropSchema(schema);
+      await server?.close();
+    });
+
+    it('serves 100 warm invocations on the connection INIT opened, and leaves none after SIGTERM', async () => {
+      // The pool names its connections after the function.
+      const name = uniqueName('orders');
+      const runtime = await start('orders', {
+        functionName: name,
+        env: { DATABASE_URL: urlWithSchema(schema) },
+      });
+      const cold = await runtime.invoke(sampleEvent('orders', 'create-order'));
+      const { id } = JSON.parse((cold.result as { body: string }).body);
+      const get = sampleEvent('orders', 'get-order') as Record<string, never>;
+      const read = { ...get, pathParameters: { id }, rawPath: `/orders/${id}` };
+
+      const warm = await watchWarmInvocations(
+        () => server.connections(name),
+        async (index) => {
+          const event =
+            index % 2 ? sampleEvent('orders', 'create-order') : read;
+          const entry = await runtime.invoke(event);
+          expect(entry).toMatchObject({
+            outcome: 'ok',
+            coldStart: false,
+            result: { statusCode: index % 2 ? 201 : 200 },
+          });
+        },
+        WARM_INVOCATIONS,
+      );
+      const shutdown = await runtime.shutdown();
+      const left = await settledConnections(() => server.connections(name));
+
+      report.add('PostgreSQL, orders.mjs', warm, WARM_INVOCATIONS, left.length);
+      expect(cold).toMatchObject({
+        coldStart: true,
+        result: { statusCode: 201 },
+      });
+      expect(warm).toEqual({ atStart: 1, opened: 0 });
+      expect(shutdown).toMatchObject({
+        signal: 'SIGTERM',
+        killedAfterBudget: false,
+        exitSignal: 'SIGTERM',
+      });
+      expect(texts(shutdown.logs)).toMatch(
+        /"database pool closed".*"opened":1,"open":0/,
+      );
+      expect(left).toEqual([]);
+    });
+  });
+
+  describe('orders, with no DATABASE_URL', () => {
+    it('runs on the embedded PostgreSQL, as npm start does', async () => {
+      // initdb in WebAssembly takes seconds; on a busy machine, more.
+      const runtime = await start('orders', { initTimeoutMs: 60_000 });
+
+      const answers = [];
+      for (const name of [
+        'create-order',
+        'get-order',
+        'missing-order',
+        'bad-order',
+      ]) {
+        answers.push(await runtime.invoke(sampleEvent('orders', name)));
+      }
+      const shutdown = await runtime.shutdown();
+
+      expect(texts(runtime.timeline[0].logs)).toContain(
+        '"embedded database opened"',
+      );
+      expect(answers.map((answer) => answer.result)).toEqual([
+        expect.objectContaining({ statusCode: 201 }),
+        expect.objectContaining({ statusCode: 200 }),
+        expect.objectContaining({ statusCode: 404 }),
+        expect.objectContaining({ statusCode: 400 }),
+      ]);
+      expect(JSON.parse((answers[1].result as { body: string }).body)).toEqual({
+        id: '1',
+        item: 'green tea',
+        quantity: 2,
+      });
+      expect(shutdown).toMatchObject({
+        signal: 'SIGTERM',
+        exitSignal: 'SIGTERM',
+      });
+      expect(texts(shutdown.logs)).toContain('"embedded database closed"');
+    });
+  });
+
+  describe('order-events, on the Redis server', () => {
+    let server: RedisServer;
+    const prefix = `${uniqueName('order-events')}:`;
+
+    beforeAll(async () => {
+      server = await RedisServer.connect();
+    });
+
+    afterAll(async () => {
+      await server?.deleteKeys(prefix);
+      await server?.close();
+    });
+
+    it('serves 100 warm invocations on the connection INIT opened, and leaves none after SIGTERM', async () => {
+      // The client names its connection after the function.
+      const name = uniqueName('order-events');
+      const runtime = await start('order-events', {
+        functionName: name,
+        env: { REDIS_URL, CACHE_KEY_PREFIX: prefix },
+      });
+      const batch = sampleEvent('order-events', 'batch');
+      const cold = await runtime.invoke(batch);
+
+      const warm = await watchWarmInvocations(
+        () => server.connections(name),
+        async () => {
+          const entry = await runtime.invoke(batch);
+          expect(entry).toMatchObject({ outcome: 'ok', coldStart: false });
+        },
+        WARM_INVOCATIONS,
+      );
+      const shutdown = await runtime.shutdown();
+      const left = await settledConnections(() => server.connections(name));
+
+      report.add(
+        'Redis, order-events.mjs',
+        warm,
+        WARM_INVOCATIONS,
+        left.length,
+      );
+      expect(cold).toMatchObject({
+        coldStart: true,
+        result: {
+          batchItemFailures: [
+            { itemIdentifier: '0b9e7c55-5d1a-4f0e-8f3c-2c8d9e1a7b02' },
+          ],
+        },
+      });
+      expect(await server.get(prefix + statusKey('A-1003'))).toBe('shipped');
+      expect(warm).toEqual({ atStart: 1, opened: 0 });
+      expect(shutdown).toMatchObject({
+        signal: 'SIGTERM',
+        killedAfterBudget: false,
+        exitSignal: 'SIGTERM',
+      });
+      expect(texts(shutdown.logs)).toMatch(/"cache closed".*"opened":1/);
+      expect(left).toEqual([]);
+    });
+  });
+
+  describe('pricing, with its configuration served over HTTP', () => {
+    let agent: Server;
+    let requests = 0;
+
+    beforeAll(async () => {
+      agent = createServer((_, response) => {
+        requests++;
+        response.writeHead(200, { 'Configuration-Version': '3' });
+        response.end(
+          JSON.stringify({
+            version: 'document',
+            currency: 'EUR',
+            taxRate: 0.2,
+            prices: { 'green-tea': 450, teapot: 2_500 },
+          }),
+        );
+      });
+      await new Promise<void>((resolve) =>
+        agent.listen(0, '127.0.0.1', resolve),
+      );
+    });
+
+    afterAll(async () => {
+      agent.closeAllConnections();
+      await new Promise((resolve) => agent.close(resolve));
+    });
+
+    it('loads the configuration once and prices every quote with it', async () => {
+      const { port } = agent.address() as AddressInfo;
+      const runtime = await start('pricing', {
+        env: { PRICING_CONFIG_URL: `http://127.0.0.1:${port}/pricing` },
+      });
+
+      const first = await runtime.invoke(sampleEvent('pricing', 'quote'));
+      const second = await runtime.invoke(sampleEvent('pricing', 'quote'));
+
+      expect(first.result).toMatchObject({ total: 4_080, configVersion: '3' });
+      expect(second.result).toEqual(first.result);
+      expect(requests).toBe(1);
+    });
+  });
+});
