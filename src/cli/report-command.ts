@@ -21,9 +21,10 @@ CloudWatch logs) is fine. Reads the output of \`lambda-lifecycle invoke\`
 \`aws logs filter-log-events\` prints.
 
 Options:
-  --html <file>   also write a self-contained HTML page with charts
-  --json          print the summary as JSON instead of text
-  -h, --help      show this help
+  --function <name>  only the documents of this function (FunctionName)
+  --html <file>      also write a self-contained HTML page with charts
+  --json             print the summary as JSON instead of text
+  -h, --help         show this help
 
 Examples:
   lambda-lifecycle invoke entries/orders.mjs --event e.json --json \\
@@ -32,6 +33,7 @@ Examples:
 `;
 
 const OPTIONS = {
+  function: { type: 'string' },
   html: { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -94,7 +96,12 @@ export async function runReportCommand(
     return code;
   };
 
-  let values: { html?: string; json?: boolean; help?: boolean };
+  let values: {
+    function?: string;
+    html?: string;
+    json?: boolean;
+    help?: boolean;
+  };
   let positionals: string[];
   try {
     ({ values, positionals } = parseArgs({
@@ -121,10 +128,20 @@ export async function runReportCommand(
     return fail((error as Error).message, usage ? EXIT.usage : EXIT.failed);
   }
 
-  const summary = summarise(readEmfDocuments(input.text));
+  const found = readEmfDocuments(input.text);
+  const only = values.function;
+  const summary = summarise(
+    only === undefined
+      ? found
+      : {
+          ...found,
+          documents: found.documents.filter((d) => d.FunctionName === only),
+        },
+  );
   if (summary.documents === 0) {
     return fail(
-      `no lambda-lifecycle metrics in ${input.source} (${summary.ignoredLines} ` +
+      `no lambda-lifecycle metrics${only ? ` of ${only}` : ''} in ` +
+        `${input.source} (${summary.ignoredLines} ` +
         `lines without EMF, ${summary.otherEmf} other EMF documents). Metrics ` +
         'are on inside Lambda and the local runtime; see the metrics option.',
       EXIT.failed,

@@ -70,6 +70,7 @@ function errorAsFields(error: Error): Record<string, unknown> {
  * ```
  */
 export function createRedactor(redact: readonly string[] = []): Redactor {
+  // Limitation: only field names are matched; a secret inside a message or inside a string value (a raw header line) is logged as it is.
   const names = new Set(ALWAYS_REDACTED);
   const paths = new Set<string>();
   for (const entry of redact) {

@@ -20,5 +20,7 @@ import { serializeEmf } from './emf-serialize';
  * ```
  */
 export function writeEmfLine(document: EmfDocument): void {
+  // Limitation: EMF lines carry no "level"; under the JSON log format with an application log level of WARN or ERROR, Lambda filters them out as INFO and no lifecycle metrics reach CloudWatch.
+  // https://docs.aws.amazon.com/lambda/latest/dg/monitoring-cloudwatchlogs-log-level.html
   writeLine('stdout', serializeEmf(document));
 }

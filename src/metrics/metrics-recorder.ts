@@ -145,6 +145,7 @@ export class MetricsRecorder implements LifecycleObserver {
       [M.outcome]: end.outcome,
       ColdStart: end.coldStart ? 1 : 0,
       InvocationDuration: ms(end.durationMs),
+      // Limitation: measured inside the engine, so the runtime client's own time and any billed INIT are not in it; Lambda's REPORT line has the billed figure.
       BilledDurationEstimate: Math.max(1, Math.ceil(end.durationMs)),
       IdleTime: ms(end.idleMs),
       InvocationsInEnvironment: number,
@@ -222,6 +223,7 @@ export class MetricsRecorder implements LifecycleObserver {
 
   /** Lazy and connection counts since the previous document. */
   #addResources(doc: Doc, perInvocation: boolean): void {
+    // Limitation: counts are deltas since the previous document, not per invocation; when invocations overlap, one invocation's lazy reads and openings are counted on whichever document is written next.
     if (this.#lazies.length > 0) {
       const now = sumLazies(this.#lazies);
       const before = this.#lazyTotals;

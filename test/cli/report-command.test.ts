@@ -167,6 +167,24 @@ describe(runReportCommand.name, () => {
     expect(out).toContain('13 documents');
   });
 
+  it('keeps to one function with --function', async () => {
+    const other = fixtureLines().map((line) =>
+      line.replace('"FunctionName":"orders"', '"FunctionName":"payments"'),
+    );
+    const text = [...fixtureLines(), ...other.slice(0, 3)].join('\n');
+
+    const mixed = await report([], text);
+    const orders = await report(['--function', 'orders'], text);
+    const none = await report(['--function', 'refunds'], text);
+
+    expect(mixed.out).toContain('report: orders, payments, 3 environments');
+    expect(orders.out).toContain(
+      'report: orders, 2 environments, 13 documents',
+    );
+    expect(none.code).toBe(1);
+    expect(none.err).toContain('no lambda-lifecycle metrics of refunds');
+  });
+
   it('prints the summary as JSON with --json', async () => {
     const { out } = await report(['--json'], fixtureLines().join('\n'));
 
