@@ -139,6 +139,20 @@ describe(runReportCommand.name, () => {
     expect(row(out, 'Invocations')[0]).toContain('cold-start rate 20.0%');
   });
 
+  it('reads the timeline that invoke prints, its log lines indented', async () => {
+    const lines = fixtureLines();
+    const timeline = [
+      'INIT              81 ms  ok',
+      ...lines.map((line) => `          | ${line}`),
+      'SHUTDOWN  SIGTERM -> exit 5.7 ms  (1 extension registered)',
+    ];
+
+    const { out } = await report([], timeline.join('\n'));
+
+    expect(out).toContain('13 documents');
+    expect(out).toContain('(2 lines without EMF');
+  });
+
   it("reads the local runtime's invoke --json output", async () => {
     const lines = fixtureLines();
     const timeline = {
