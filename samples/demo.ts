@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { Writable } from 'node:stream';
 import { runCli } from '../src/cli/main';
 
 // What `npm start` runs: the samples through a whole Lambda lifecycle, the
@@ -18,11 +19,33 @@ import { runCli } from '../src/cli/main';
 const root = path.resolve(__dirname, '..', '..');
 const databaseUrl = process.env.DATABASE_URL;
 const events = path.join('samples', 'orders', 'events');
-const io = {
-  stdout: process.stdout,
-  stderr: process.stderr,
-  cwd: root,
-};
+// pglite holds about 730 MB; tell the function it has what that would need.
+const memoryMb = databaseUrl ? '128' : '1024';
+
+/**
+ * Standard output without the lifecycle metrics: one CloudWatch EMF
+ * document per line, which would bury the timeline. It counts them.
+ */
+class WithoutMetrics extends Writable {
+  hidden = 0;
+  #partial = '';
+
+  override _write(chunk: Buffer, _encoding: string, done: () => void): void {
+    const lines = (this.#partial + chunk.toString()).split('\n');
+    this.#partial = lines.pop() ?? '';
+
+    for (const line of lines) {
+      if (line.includes('{"_aws":')) this.hidden++;
+      else process.stdout.write(`${line}\n`);
+    }
+    done();
+  }
+
+  flush(): void {
+    if (this.#partial) process.stdout.write(this.#partial);
+    this.#partial = '';
+  }
+}
 
 function heading(text: string): void {
   process.stdout.write(`\n${text}\n${'-'.repeat(text.length)}\n`);
@@ -32,11 +55,12 @@ async function main(): Promise<number> {
   heading('lambda-lifecycle generate');
   const generated = await runCli(
     ['generate', '--config', 'samples/lambda-lifecycle.config.json'],
-    io,
+    { stdout: process.stdout, stderr: process.stderr, cwd: root },
   );
   if (generated !== 0) return generated;
 
   heading('lambda-lifecycle invoke build/entries/orders.mjs');
+  const stdout = new WithoutMetrics();
   const invoked = await runCli(
     [
       'invoke',
@@ -48,18 +72,30 @@ async function main(): Promise<number> {
       '250',
       '--function-name',
       'orders',
+      '--memory',
+      memoryMb,
       ...(databaseUrl ? ['--env', `DATABASE_URL=${databaseUrl}`] : []),
     ],
-    io,
+    { stdout, stderr: process.stderr, cwd: root },
   );
+  stdout.flush();
 
   const database = databaseUrl
     ? 'The pool on DATABASE_URL'
-    : 'The embedded PostgreSQL (no DATABASE_URL set)';
+    : 'The embedded PostgreSQL (DATABASE_URL is not set)';
   process.stdout.write(
-    `\n${database} opened once at INIT and closed at SHUTDOWN;\n` +
-      'the 404 and 400 answers came from the @OnError hook. Run it ' +
-      'yourself:\nnpx lambda-lifecycle invoke --help\n',
+    [
+      '',
+      `${database} opened once at INIT and closed at SHUTDOWN.`,
+      'The 404 and 400 answers came from the @OnError hook.',
+      ...(stdout.hidden > 0
+        ? [
+            `${stdout.hidden} metric lines (CloudWatch EMF) were left out; see them with`,
+            `  npx lambda-lifecycle invoke build/entries/orders.mjs --event ${path.join(events, 'get-order.json')}`,
+          ]
+        : []),
+      '',
+    ].join('\n'),
   );
   return invoked;
 }

@@ -9,6 +9,7 @@ import type { Database, Row } from './database';
  * Same SQL as the server, nothing to install; its data lives as long as
  * the execution environment.
  */
+// Limitation: pglite takes about 730 MB of memory and 2-5 s of INIT; inside Lambda give the function 1024 MB or more, or set DATABASE_URL.
 // Limitation: pglite imports Node.js built-ins dynamically, which jest's module sandbox refuses without --experimental-vm-modules; test it through a generated entry in a child process, as the samples do.
 @singleton()
 export class EmbeddedDatabase implements Database {
@@ -17,7 +18,7 @@ export class EmbeddedDatabase implements Database {
   constructor(@inject(LOGGER) private readonly logger: Logger) {}
 
   /**
-   * Starts the embedded database (about 3 s: it runs initdb).
+   * Starts the embedded database (2-5 s: it runs initdb).
    *
    * Phase: init. Rejects with pglite's error when it cannot start.
    */
