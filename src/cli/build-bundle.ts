@@ -144,11 +144,17 @@ const smallerBuilds: Esbuild.Plugin = {
   },
 };
 
-// An ES module bundle has no `require`, and CommonJS code bundled into it
-// still calls it for what stays outside (node: built-ins, @aws-sdk/*).
-const ESM_REQUIRE =
+// An ES module has no `require`, `__filename` or `__dirname`, and CommonJS
+// code bundled into one still uses them: `require` for what stays outside
+// (node: built-ins, @aws-sdk/*), the others to find files. Minified, the
+// bundle's own top-level names are short, so these cannot collide.
+const ESM_COMMONJS_GLOBALS =
   "import{createRequire as __llRequire}from'node:module';" +
-  'const require=__llRequire(import.meta.url);';
+  "import{fileURLToPath as __llPath}from'node:url';" +
+  "import{dirname as __llDirname}from'node:path';" +
+  'const require=__llRequire(import.meta.url);' +
+  'const __filename=__llPath(import.meta.url);' +
+  'const __dirname=__llDirname(__filename);';
 
 /**
  * The esbuild options a handler bundle is built with: one minified file for
@@ -182,7 +188,7 @@ export function bundleOptions(request: BundleRequest): Esbuild.BuildOptions {
     external: ['@aws-sdk/*', ...(request.external ?? [])],
     tsconfigRaw: '{}',
     plugins: [smallerBuilds],
-    banner: request.format === 'esm' ? { js: ESM_REQUIRE } : undefined,
+    banner: request.format === 'esm' ? { js: ESM_COMMONJS_GLOBALS } : undefined,
     sourcemap: request.sourcemap ? 'linked' : false,
     metafile: true,
     write: true,

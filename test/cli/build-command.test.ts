@@ -75,7 +75,7 @@ describe(runBuildCommand.name, () => {
     return JSON.parse(stdout);
   }
 
-  it('bundles each entry into one file per handler that keeps injection working', async () => {
+  it('bundles each entry into one file per handler that keeps injection and CommonJS globals working', async () => {
     project.writeConfig({ handlers: { counter: COUNTER } });
     await generate();
 
@@ -83,8 +83,8 @@ describe(runBuildCommand.name, () => {
 
     expect(code).toBe(0);
     expect(await invokeTwice('dist-lambda/counter/index.mjs')).toEqual([
-      { name: 'a', count: 1 },
-      { name: 'b', count: 2 },
+      { name: 'a', count: 1, file: 'index.mjs' },
+      { name: 'b', count: 2, file: 'index.mjs' },
     ]);
   });
 
@@ -139,8 +139,8 @@ describe(runBuildCommand.name, () => {
     expect(code).toBe(0);
     expect(out).toContain('(cjs, node20, minified)');
     expect(await invokeTwice('out/counter/index.cjs')).toEqual([
-      { name: 'a', count: 1 },
-      { name: 'b', count: 2 },
+      { name: 'a', count: 1, file: 'index.cjs' },
+      { name: 'b', count: 2, file: 'index.cjs' },
     ]);
     expect(existsSync(project.file('dist-lambda/counter/index.cjs'))).toBe(
       true,
