@@ -67,7 +67,12 @@ function redactedAddress(url: string): string {
 /**
  * A Redis cache over one ioredis connection per execution environment,
  * opened at INIT and closed with `QUIT` at SHUTDOWN, so that warm
- * invocations reuse it.
+ * invocations reuse it. `get` and `set` reject with ioredis's error.
+ *
+ * @example
+ * ```ts
+ * await cache.set('order:A-1:status', 'paid', 3600);
+ * ```
  */
 @singleton()
 export class Cache implements Pooled {

@@ -27,7 +27,13 @@ function isFifo(record: SQSRecord): boolean {
  * in `batchItemFailures` and comes back later (or goes to the dead-letter
  * queue), while the rest of the batch is deleted. The event source mapping
  * must have `ReportBatchItemFailures` on; without it the response is
- * ignored and the whole batch counts as processed.
+ * ignored and the whole batch counts as processed. It never rejects for a
+ * message; each failure is logged with its reason.
+ *
+ * @example
+ * ```ts
+ * export const handler = createHandler(OrderEventsHandler);
+ * ```
  */
 @Handler()
 export class OrderEventsHandler {

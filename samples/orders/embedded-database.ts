@@ -8,6 +8,11 @@ import type { Database, Row } from './database';
  * to WebAssembly (`@electric-sql/pglite`), in memory, inside the process.
  * Same SQL as the server, nothing to install; its data lives as long as
  * the execution environment.
+ *
+ * @example
+ * ```ts
+ * container.register(DATABASE, { useClass: EmbeddedDatabase });
+ * ```
  */
 // Limitation: pglite takes about 730 MB of memory and 2-5 s of INIT; inside Lambda give the function 1024 MB or more, or set DATABASE_URL.
 // Limitation: pglite imports Node.js built-ins dynamically, which jest's module sandbox refuses without --experimental-vm-modules; test it through a generated entry in a child process, as the samples do.

@@ -31,7 +31,13 @@ function sqlState(error: unknown): string | undefined {
 /**
  * The orders table, over the environment's {@link Database}. The table is
  * created at INIT when it does not exist; the schema is the first one on the
- * connection's `search_path`.
+ * connection's `search_path`. Queries reject with the database's error.
+ *
+ * @example
+ * ```ts
+ * const order = await orders.add('green tea', 2);
+ * await orders.find(order.id); // { id: '1', item: 'green tea', quantity: 2 }
+ * ```
  */
 @singleton()
 export class OrderRepository {

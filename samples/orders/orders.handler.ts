@@ -43,7 +43,13 @@ function json(statusCode: number, body: unknown): APIGatewayProxyResultV2 {
  * An HTTP API (API Gateway v2) handler for orders: `GET /orders/{id}` and
  * `POST /orders` with `{ "item": string, "quantity": number }`, stored in
  * PostgreSQL through the environment's connection pool. A bad request gets
- * 400 with the reason, a missing order 404; only server faults fail.
+ * 400 with the reason, a missing order 404; only server faults reject, and
+ * reach Lambda as the invocation's error.
+ *
+ * @example
+ * ```ts
+ * export const handler = createHandler(OrdersHandler);
+ * ```
  */
 @Handler()
 export class OrdersHandler {

@@ -36,6 +36,11 @@ function reason(error: unknown): string {
  * The orders' database on a PostgreSQL server: one `pg` pool per execution
  * environment, opened at INIT and ended at SHUTDOWN, so that warm
  * invocations reuse the connections an earlier invocation opened.
+ *
+ * @example
+ * ```ts
+ * container.register(DATABASE, { useClass: PostgresDatabase });
+ * ```
  */
 @singleton()
 export class PostgresDatabase implements Database, Pooled {

@@ -34,6 +34,11 @@ const LOAD_TIMEOUT_MS = 2_000;
  * Loads the pricing configuration over HTTP, by default from the AppConfig
  * agent extension. The configuration's version is the agent's
  * `Configuration-Version` header, or the document's own `version`.
+ *
+ * @example
+ * ```ts
+ * const config = await new AppConfigLoader(APPCONFIG_AGENT_URL).load();
+ * ```
  */
 @injectable()
 export class AppConfigLoader implements ConfigLoader {

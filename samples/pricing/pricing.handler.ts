@@ -50,7 +50,13 @@ export interface Quote {
  * invocation that needs it, shared by invocations that arrive while it
  * loads, refreshed on the first invocation after {@link CONFIG_TTL_MS}.
  * A failed load is not kept, so the next invocation tries again; a failed
- * refresh keeps the last good configuration for another period.
+ * refresh keeps the last good configuration for another period. A request
+ * it cannot price rejects with a {@link QuoteError}.
+ *
+ * @example
+ * ```ts
+ * export const handler = createHandler(PricingHandler);
+ * ```
  */
 @Handler()
 export class PricingHandler {
