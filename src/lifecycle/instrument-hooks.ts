@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import type { Context } from 'aws-lambda';
 import type { HookKind } from '../../decorators/hook-metadata';
 import type { BoundHook } from './invoke-pipeline';
-import type { LifecycleObserver } from './observer';
+import type { HookEnd, LifecycleObserver } from './observer';
 import { isThenable } from './thenable';
 
 /**
@@ -27,13 +27,20 @@ export function instrumentHooks<
           ?.awsRequestId;
         const event = { kind, name: hook.name, requestId };
         const started = performance.now();
-        const end = (outcome: 'ok' | 'failed', error?: unknown) =>
-          observer.hookEnded({
-            ...event,
+        // Built member by member: spreading `event` and a conditional
+        // `{ error }` cost about 1 us per hook (V8's slow path).
+        const end = (outcome: 'ok' | 'failed', error?: unknown) => {
+          const ended: HookEnd = {
+            kind,
+            name: hook.name,
+            requestId,
             outcome,
             durationMs: performance.now() - started,
-            ...(outcome === 'failed' ? { error } : {}),
-          });
+          };
+          if (outcome === 'failed')
+            (ended as { error?: unknown }).error = error;
+          observer.hookEnded(ended);
+        };
 
         observer.hookStarted(event);
         let out: unknown;

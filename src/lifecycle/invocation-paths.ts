@@ -105,12 +105,17 @@ export function observedPath(
         counts.idleSince = now;
         signal.idle();
       }
-      observer.invocationEnded({
-        ...start,
+      // Built member by member: spreading `start` and a conditional
+      // `{ error }` here cost about 1 us per invocation (V8's slow path).
+      const ended: InvocationEnd = {
+        requestId: start.requestId,
+        coldStart: start.coldStart,
+        idleMs: start.idleMs,
         outcome,
         durationMs: now - started,
-        ...(outcome === 'failed' ? { error } : {}),
-      });
+      };
+      if (outcome === 'failed') (ended as { error?: unknown }).error = error;
+      observer.invocationEnded(ended);
     };
     return reportSettled(run(event, context), end);
   };
