@@ -119,10 +119,7 @@ function describeShares(result: BundleResult): string {
   return parts.join(', ');
 }
 
-function sizeRows(
-  results: readonly { handler: string; result: BundleResult }[],
-  cwd: string,
-): string[][] {
+function sizeRows(results: readonly Built[], cwd: string): string[][] {
   const bytes = results.map(
     ({ result }) => `${result.bytes.toLocaleString('en-US')} B`,
   );
@@ -156,34 +153,38 @@ function problemOf(result: BundleResult, check: BundleCheck): string[] {
 }
 
 function removeBundleFiles(dir: string): void {
-  for (const name of BUNDLE_FILES)
+  for (const name of BUNDLE_FILES) {
     rmSync(path.join(dir, name), { force: true });
+  }
 }
 
-async function build(args: Args, io: CliIo): Promise<number> {
-  const config = loadConfigFile(args.config, io.cwd);
-  const format = chooseFormat(args, config);
-  const entries = currentEntries(config, format, io.cwd);
-  const outDir = path.resolve(io.cwd, args['out-dir'] ?? DEFAULT_BUNDLE_DIR);
-  const esbuild = await loadEsbuild(io.cwd);
+interface Built {
+  readonly handler: string;
+  readonly result: BundleResult;
+}
 
-  const count = `${entries.length} handler${entries.length === 1 ? '' : 's'}`;
+async function bundleAll(
+  entries: readonly PlannedEntry[],
+  format: EntryFormat,
+  args: Args,
+  io: CliIo,
+): Promise<Built[]> {
+  const esbuild = await loadEsbuild(io.cwd);
+  const outDir = path.resolve(io.cwd, args['out-dir'] ?? DEFAULT_BUNDLE_DIR);
+  const file = format === 'esm' ? 'index.mjs' : 'index.cjs';
   io.stdout.write(
-    `bundling ${count} with esbuild ${esbuild.version} ` +
+    `bundling ${handlers(entries.length)} with esbuild ${esbuild.version} ` +
       `(${format}, node20, minified)\n`,
   );
-  const built: { handler: string; result: BundleResult }[] = [];
+
+  const built: Built[] = [];
   for (const entry of entries) {
     const dir = path.join(outDir, entry.handler.name);
     mkdirSync(dir, { recursive: true });
     removeBundleFiles(dir);
-    const outfile = path.join(
-      dir,
-      format === 'esm' ? 'index.mjs' : 'index.cjs',
-    );
     const result = await bundleEntry(esbuild, {
       entry: entry.file,
-      outfile,
+      outfile: path.join(dir, file),
       format,
       workingDir: io.cwd,
       sourcemap: args.sourcemap,
@@ -191,21 +192,29 @@ async function build(args: Args, io: CliIo): Promise<number> {
     });
     built.push({ handler: entry.handler.name, result });
   }
-  io.stdout.write(alignRows(sizeRows(built, io.cwd)));
+  return built;
+}
 
+/** Checks every bundle; removes the failed ones and throws naming them. */
+async function checkAll(
+  built: readonly Built[],
+  format: EntryFormat,
+  cwd: string,
+): Promise<void> {
   const checks = await checkBundles(
     built.map(({ handler, result }) => ({
       handler,
       file: result.file,
       format,
     })),
-    io.cwd,
+    cwd,
   );
+
   const failures = built.flatMap(({ handler, result }, i) => {
     const problems = problemOf(result, checks[i]);
     if (problems.length === 0) return [];
     removeBundleFiles(path.dirname(result.file));
-    const where = `handler "${handler}" (${path.relative(io.cwd, result.file)})`;
+    const where = `handler "${handler}" (${path.relative(cwd, result.file)})`;
     return problems.map((problem) => `${where}: ${problem}`);
   });
   if (failures.length > 0) {
@@ -214,8 +223,22 @@ async function build(args: Args, io: CliIo): Promise<number> {
       `${failures.join('\n')}\nThe failed bundles were removed.`,
     );
   }
+}
+
+const handlers = (count: number) => `${count} handler${count === 1 ? '' : 's'}`;
+
+async function build(args: Args, io: CliIo): Promise<number> {
+  const config = loadConfigFile(args.config, io.cwd);
+  const format = chooseFormat(args, config);
+  const entries = currentEntries(config, format, io.cwd);
+
+  const built = await bundleAll(entries, format, args, io);
+  io.stdout.write(alignRows(sizeRows(built, io.cwd)));
+  await checkAll(built, format, io.cwd);
+
   io.stdout.write(
-    `checked ${count}: dependency graphs complete, constructor types kept\n`,
+    `checked ${handlers(built.length)}: dependency graphs complete, ` +
+      'constructor types kept\n',
   );
   return EXIT.ok;
 }
