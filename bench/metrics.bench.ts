@@ -1,6 +1,12 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
 import { interleave, type Comparison, type Plan } from './harness';
@@ -14,12 +20,11 @@ import { table } from './report-table';
 //   npm run bench:metrics -- --json  the same results as JSON
 //   npm run bench:metrics -- --quick fewer, shorter rounds: a smoke test
 //
-// Each case runs in a child process of its own whose stdout is a pipe that
-// `cat` drains into /dev/null, as Lambda's log pipeline reads the runtime's
-// stdout: the EMF line is really written, one write per
-// invocation, and nothing reaches the terminal. Results come back through a
-// file. (A file or /dev/null as stdout would measure something else: Node
-// writes those through a synchronous file stream, about 1.5 us dearer here.)
+// Each case runs in a child process of its own, so the EMF line is really
+// written, one write per invocation, and nothing reaches the terminal:
+// stdout is /dev/null (Node writes files synchronously), or, for the pipe
+// case, a pipe that cat drains, as Lambda's log pipeline reads the
+// runtime's stdout. Results come back through a file.
 
 interface MetricsResult {
   readonly id: string;
@@ -53,16 +58,21 @@ async function measureApart(
   const args = [__filename, '--case', benchCase.id, '--out', out];
   if (quick) args.push('--quick');
 
-  // cat drains the pipe as fast as the kernel hands it over; a drain in
-  // this process fell behind, and the child's queued writes grew until
-  // writev failed with ENOBUFS.
-  const drain = spawn('cat', [], { stdio: ['pipe', 'ignore', 'inherit'] });
+  // cat drains the pipe into /dev/null as fast as it is scheduled.
+  const drain =
+    benchCase.stdout === 'pipe'
+      ? spawn('cat', [], { stdio: ['pipe', 'ignore', 'inherit'] })
+      : undefined;
+  const devNull = drain === undefined ? openSync('/dev/null', 'w') : undefined;
   const child = spawn(process.execPath, [...process.execArgv, ...args], {
-    stdio: ['ignore', drain.stdin, 'inherit'],
+    stdio: ['ignore', drain?.stdin ?? devNull!, 'inherit'],
   });
   const [code, signal] = (await once(child, 'close')) as [number, string];
-  drain.stdin.end();
-  await once(drain, 'close');
+  if (devNull !== undefined) closeSync(devNull);
+  if (drain !== undefined) {
+    drain.stdin!.end();
+    await once(drain, 'close');
+  }
   try {
     if (code !== 0) {
       throw new Error(
@@ -96,7 +106,7 @@ function print(results: readonly MetricsResult[], plan: Plan): void {
     `${plan.rounds} interleaved rounds of ` +
       `${plan.batch.toLocaleString('en-US')} awaited invocations per side ` +
       `after ${plan.warmupBatches} warm-up rounds; medians per side. One ` +
-      'process per case, its stdout a pipe drained by cat. ' +
+      'process per case, stdout to /dev/null or a pipe drained by cat. ' +
       'Handler: a before hook, a ' +
       '@Lazy read, a Pooled provider; memory sampled every 100th invocation.',
   );
@@ -128,6 +138,21 @@ function print(results: readonly MetricsResult[], plan: Plan): void {
   );
 }
 
+/**
+ * Makes writes to the stdout pipe wait for room instead of queueing. Node
+ * queues a write the pipe cannot take at once; at a line every few us the
+ * queue outgrew what cat drained on a busy machine until writev failed with
+ * ENOBUFS, and the timings measured the queue, not the write.
+ */
+function blockingStdout(): void {
+  const handle = (
+    process.stdout as unknown as {
+      _handle?: { setBlocking?: (blocking: boolean) => number };
+    }
+  )._handle;
+  handle?.setBlocking?.(true);
+}
+
 async function main(argv: readonly string[]): Promise<void> {
   const quick = argv.includes('--quick');
   const plan = quick ? QUICK : FULL;
@@ -138,6 +163,7 @@ async function main(argv: readonly string[]): Promise<void> {
     if (benchCase === undefined) {
       throw new Error(`No case "${argv[caseAt + 1]}".`);
     }
+    blockingStdout();
     const result = await measure(benchCase, plan);
     writeFileSync(argv[argv.indexOf('--out') + 1], JSON.stringify(result));
     return;
