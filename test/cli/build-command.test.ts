@@ -113,6 +113,17 @@ describe(runBuildCommand.name, () => {
     );
   });
 
+  it("loads Node.js's own modules with require in an ES module bundle", async () => {
+    project.writeConfig({ handlers: { counter: COUNTER } });
+    await generate();
+
+    await build();
+
+    const bundle = project.read('dist-lambda/counter/index.mjs');
+    expect(bundle).not.toMatch(/(from|import)\s*"node:/);
+    expect(bundle).toMatch(/\("node:http"\)/);
+  });
+
   it('reports the bundle size that is on disk', async () => {
     project.writeConfig({ handlers: { counter: COUNTER } });
     await generate();
