@@ -1,4 +1,3 @@
-import { performance } from 'node:perf_hooks';
 import type { AnyClass } from '../../decorators/hook-metadata';
 import {
   DECORATOR_NAMES,

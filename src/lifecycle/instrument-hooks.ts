@@ -1,4 +1,3 @@
-import { performance } from 'node:perf_hooks';
 import type { Context } from 'aws-lambda';
 import type { HookKind } from '../../decorators/hook-metadata';
 import type { BoundHook } from './invoke-pipeline';

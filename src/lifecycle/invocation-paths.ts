@@ -1,4 +1,3 @@
-import { performance } from 'node:perf_hooks';
 import type { RequestIdSource } from '../logging/request-id-source';
 import type { Invoke } from './invoke-pipeline';
 import { reportSettled } from './instrument-hooks';

@@ -1,4 +1,3 @@
-import { performance } from 'node:perf_hooks';
 import type { AnyClass } from '../../decorators/hook-metadata';
 import { memberName, readLazyMembers } from '../../decorators/hook-metadata';
 import type { LazyOptions } from '../../decorators/lazy.decorator';

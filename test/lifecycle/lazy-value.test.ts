@@ -1,4 +1,3 @@
-import { performance } from 'node:perf_hooks';
 import { injectable } from 'tsyringe';
 import { Handler, Lazy, LazyValue, OnInit } from '../../src';
 import { createTestBed } from '../../src/testing';

@@ -1,4 +1,3 @@
-import { performance } from 'node:perf_hooks';
 import { createTestBed } from 'lambda-lifecycle/testing';
 import {
   CONFIG_LOADER,
