@@ -29,7 +29,18 @@ export class EmbeddedDatabase implements Database {
    */
   @OnInit()
   async open(): Promise<void> {
-    this.#db = await PGlite.create();
+    try {
+      this.#db = await PGlite.create();
+    } catch (error) {
+      // pglite reads its WebAssembly and data files from beside its module,
+      // and a bundle carries JavaScript only.
+      throw new Error(
+        'EmbeddedDatabase.open: pglite could not start ' +
+          `(${(error as Error).message}). In a bundle, or inside Lambda, ` +
+          'set DATABASE_URL to use a PostgreSQL server instead.',
+        { cause: error },
+      );
+    }
     this.logger.info('embedded database opened', {
       engine: 'pglite, in memory',
       hint: 'set DATABASE_URL to use a PostgreSQL server',
