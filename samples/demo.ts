@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { Writable } from 'node:stream';
+import { Readable, Writable } from 'node:stream';
 import { runCli } from '../src/cli/main';
 
 // What `npm start` runs: the samples through a whole Lambda lifecycle, the
@@ -24,10 +24,11 @@ const memoryMb = databaseUrl ? '128' : '1024';
 
 /**
  * Standard output without the lifecycle metrics: one CloudWatch EMF
- * document per line, which would bury the timeline. It counts them.
+ * document per line, which would bury the timeline. It keeps them for the
+ * report that follows.
  */
 class WithoutMetrics extends Writable {
-  hidden = 0;
+  readonly metrics: string[] = [];
   #partial = '';
 
   override _write(chunk: Buffer, _encoding: string, done: () => void): void {
@@ -35,7 +36,7 @@ class WithoutMetrics extends Writable {
     this.#partial = lines.pop() ?? '';
 
     for (const line of lines) {
-      if (line.includes('{"_aws":')) this.hidden++;
+      if (line.includes('{"_aws":')) this.metrics.push(line);
       else process.stdout.write(`${line}\n`);
     }
     done();
@@ -88,16 +89,21 @@ async function main(): Promise<number> {
       '',
       `${database} opened once at INIT and closed at SHUTDOWN.`,
       'The 404 and 400 answers came from the @OnError hook.',
-      ...(stdout.hidden > 0
-        ? [
-            `${stdout.hidden} metric lines (CloudWatch EMF) were left out; see them with`,
-            `  npx lambda-lifecycle invoke build/entries/orders.mjs --event ${path.join(events, 'get-order.json')}`,
-          ]
-        : []),
       '',
     ].join('\n'),
   );
-  return invoked;
+  if (stdout.metrics.length === 0) return invoked;
+
+  heading(
+    `lambda-lifecycle report  (the ${stdout.metrics.length} EMF lines it wrote)`,
+  );
+  const reported = await runCli(['report'], {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    stdin: Readable.from([stdout.metrics.join('\n')]),
+    cwd: root,
+  });
+  return invoked || reported;
 }
 
 main().then(
