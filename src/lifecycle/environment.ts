@@ -1,3 +1,4 @@
+import { now } from './clock';
 import type { DependencyContainer, InjectionToken } from 'tsyringe';
 import {
   readHandlerMetadata,
@@ -264,7 +265,7 @@ export class Environment {
   }
 
   async #init(): Promise<void> {
-    const started = performance.now();
+    const started = now();
     this.#setPhase('INIT');
     this.dispatch = this.#afterInit;
     this.#initSteps = [];
@@ -294,12 +295,12 @@ export class Environment {
       );
       this.#lazies = lazies;
       this.#container = graph.container;
-      this.#initDurationMs = performance.now() - started;
+      this.#initDurationMs = now() - started;
       const usesScope = built.some((node) => node.token === InvocationScope);
       this.dispatch = this.#first(
         this.#compile(graph.root, graph.container, usesScope),
       );
-      this.#counts.idleSince = performance.now();
+      this.#counts.idleSince = now();
       this.#observer?.initEnded(
         this.#initSummary('ok', this.#initDurationMs, built, lazies),
       );
@@ -360,7 +361,7 @@ export class Environment {
   ): Promise<void> {
     this.#logger.error('INIT failed', { ...errorFields(error) });
     this.#observer?.initEnded(
-      this.#initSummary('failed', performance.now() - startedAt, [], [], error),
+      this.#initSummary('failed', now() - startedAt, [], [], error),
     );
     const live = built.filter(
       (node) => started.has(node) || initSteps(node).length === 0,

@@ -1,3 +1,4 @@
+import { now } from './clock';
 import type { AnyClass } from '../../decorators/hook-metadata';
 import {
   DECORATOR_NAMES,
@@ -98,7 +99,7 @@ export async function runStep(
   observer: Observer,
 ): Promise<StepResult> {
   observer?.hookStarted({ kind: step.kind, name: step.name });
-  const started = performance.now();
+  const started = now();
   let timer: NodeJS.Timeout | undefined;
 
   const [outcome, error] = await new Promise<[Outcome, unknown?]>((resolve) => {
@@ -120,7 +121,7 @@ export async function runStep(
     kind: step.kind,
     name: step.name,
     outcome,
-    durationMs: performance.now() - started,
+    durationMs: now() - started,
     ...(outcome === 'failed' ? { error } : {}),
   };
   observer?.hookEnded(result);
@@ -182,24 +183,24 @@ export async function runShutdown(
   logger: Logger,
   observer: Observer,
 ): Promise<ShutdownReport> {
-  const started = performance.now();
+  const started = now();
   const levels = shutdownLevels(nodes)
     .map((level) => level.map(shutdownSteps).filter((s) => s.length > 0))
     .filter((level) => level.length > 0);
   const steps: StepResult[] = [];
 
   for (let index = 0; index < levels.length; index++) {
-    const left = budgetMs - (performance.now() - started);
+    const left = budgetMs - (now() - started);
     const share = Math.max(0, left / (levels.length - index));
-    const levelEnd = performance.now() + share;
+    const levelEnd = now() + share;
 
     const results = await Promise.all(
       levels[index].map(async (nodeSteps) => {
         const done: StepResult[] = [];
         for (const step of nodeSteps) {
-          const now = performance.now();
-          const untilEnd = Math.max(0, budgetMs - (now - started));
-          const wanted = step.timeoutMs ?? Math.max(0, levelEnd - now);
+          const at = now();
+          const untilEnd = Math.max(0, budgetMs - (at - started));
+          const wanted = step.timeoutMs ?? Math.max(0, levelEnd - at);
           done.push(await runStep(step, Math.min(wanted, untilEnd), observer));
         }
         return done;
@@ -224,7 +225,7 @@ export async function runShutdown(
   }
   return {
     budgetMs,
-    durationMs: performance.now() - started,
+    durationMs: now() - started,
     steps,
     problems,
   };

@@ -1,3 +1,4 @@
+import { now } from './clock';
 import type { Context } from 'aws-lambda';
 import type { HookKind } from '../../decorators/hook-metadata';
 import type { BoundHook } from './invoke-pipeline';
@@ -25,7 +26,7 @@ export function instrumentHooks<
         const requestId = (args[contextAt] as Context | undefined)
           ?.awsRequestId;
         const event = { kind, name: hook.name, requestId };
-        const started = performance.now();
+        const started = now();
         // Built member by member: spreading `event` and a conditional
         // `{ error }` cost about 1 us per hook (V8's slow path).
         const end = (outcome: 'ok' | 'failed', error?: unknown) => {
@@ -34,7 +35,7 @@ export function instrumentHooks<
             name: hook.name,
             requestId,
             outcome,
-            durationMs: performance.now() - started,
+            durationMs: now() - started,
           };
           if (outcome === 'failed')
             (ended as { error?: unknown }).error = error;

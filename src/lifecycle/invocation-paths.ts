@@ -1,3 +1,4 @@
+import { now } from './clock';
 import type { RequestIdSource } from '../logging/request-id-source';
 import type { Invoke } from './invoke-pipeline';
 import { reportSettled } from './instrument-hooks';
@@ -9,7 +10,7 @@ export interface InvocationCounts {
   invocations: number;
   /** Invocations running now (metered and observed paths only). */
   inFlight: number;
-  /** When the last invocation ended, or INIT did (performance.now()). */
+  /** When the last invocation ended, or INIT did (now()). */
   idleSince: number;
   /** Whether the first invocation was a cold start; set by the first. */
   coldStart: boolean;
@@ -50,7 +51,7 @@ export function meteredPath(
   recorder: Required<Pick<LifecycleObserver, 'invocationEnded'>>,
 ): Invoke {
   return (event, context) => {
-    const started = performance.now();
+    const started = now();
     const requestId = context.awsRequestId;
     const coldStart = counts.invocations === 0 && counts.coldStart;
     const idleMs = counts.inFlight === 0 ? started - counts.idleSince : 0;
@@ -59,14 +60,14 @@ export function meteredPath(
     ids.latest = requestId;
 
     const end = (outcome: InvocationEnd['outcome'], error?: unknown) => {
-      const now = performance.now();
-      if (--counts.inFlight === 0) counts.idleSince = now;
+      const ended = now();
+      if (--counts.inFlight === 0) counts.idleSince = ended;
       recorder.invocationEnded({
         requestId,
         coldStart,
         idleMs,
         outcome,
-        durationMs: now - started,
+        durationMs: ended - started,
         error,
       });
     };
@@ -87,7 +88,7 @@ export function observedPath(
   signal: BusySignal,
 ): Invoke {
   return (event, context) => {
-    const started = performance.now();
+    const started = now();
     const start = {
       requestId: context.awsRequestId,
       coldStart: counts.invocations === 0 && counts.coldStart,
@@ -99,9 +100,9 @@ export function observedPath(
     observer.invocationStarted(start);
 
     const end = (outcome: InvocationEnd['outcome'], error?: unknown) => {
-      const now = performance.now();
+      const endedAt = now();
       if (--counts.inFlight === 0) {
-        counts.idleSince = now;
+        counts.idleSince = endedAt;
         signal.idle();
       }
       // Built member by member: spreading `start` and a conditional
@@ -111,7 +112,7 @@ export function observedPath(
         coldStart: start.coldStart,
         idleMs: start.idleMs,
         outcome,
-        durationMs: now - started,
+        durationMs: endedAt - started,
       };
       if (outcome === 'failed') (ended as { error?: unknown }).error = error;
       observer.invocationEnded(ended);

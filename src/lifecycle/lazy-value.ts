@@ -1,3 +1,4 @@
+import { now } from './clock';
 import type { AnyClass } from '../../decorators/hook-metadata';
 import { memberName, readLazyMembers } from '../../decorators/hook-metadata';
 import type { LazyOptions } from '../../decorators/lazy.decorator';
@@ -61,10 +62,7 @@ export class LazyValue<T> {
   }
 
   #fresh(cached: Cached<T>): boolean {
-    return (
-      this.#ttlMs === undefined ||
-      performance.now() - cached.loadedAt < this.#ttlMs
-    );
+    return this.#ttlMs === undefined || now() - cached.loadedAt < this.#ttlMs;
   }
 
   #start(): T {
@@ -98,7 +96,7 @@ export class LazyValue<T> {
 
   #store(value: T): void {
     this.stats.loads++;
-    this.#cached = { value, loadedAt: performance.now() };
+    this.#cached = { value, loadedAt: now() };
   }
 }
 

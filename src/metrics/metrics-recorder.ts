@@ -1,3 +1,4 @@
+import { now } from '../lifecycle/clock';
 import type { InstalledLazy } from '../lifecycle/lazy-value';
 import type {
   InitSummary,
@@ -77,7 +78,7 @@ export class MetricsRecorder implements LifecycleObserver {
   readonly #environmentId = Math.floor(Math.random() * 0x100000000)
     .toString(16)
     .padStart(8, '0');
-  readonly #createdAt = performance.now();
+  readonly #createdAt = now();
   readonly #dimensionSets: readonly (readonly string[])[];
   #lazies: readonly InstalledLazy[] = [];
   #pools: readonly PooledProvider[] = [];
@@ -172,7 +173,7 @@ export class MetricsRecorder implements LifecycleObserver {
     doc.ShutdownDuration = ms(summary.durationMs);
     doc.ShutdownProblems = summary.problems.length;
     doc.InvocationsInEnvironment = summary.invocations;
-    doc.EnvironmentLifetime = ms(performance.now() - this.#createdAt);
+    doc.EnvironmentLifetime = ms(now() - this.#createdAt);
     this.#addResources(doc, false);
     this.#addMemory(doc);
     this.#emit(doc);
@@ -227,12 +228,12 @@ export class MetricsRecorder implements LifecycleObserver {
   #addResources(doc: Doc, perInvocation: boolean): void {
     // Limitation: counts are deltas since the previous document, not per invocation; when invocations overlap, one invocation's lazy reads and openings are counted on whichever document is written next.
     if (this.#lazies.length > 0) {
-      const now = sumLazies(this.#lazies);
+      const totals = sumLazies(this.#lazies);
       const before = this.#lazyTotals;
-      doc.LazyHits = now.hits - before.hits;
-      doc.LazyMisses = now.misses - before.misses;
-      doc.LazyLoads = now.loads - before.loads;
-      this.#lazyTotals = now;
+      doc.LazyHits = totals.hits - before.hits;
+      doc.LazyMisses = totals.misses - before.misses;
+      doc.LazyLoads = totals.loads - before.loads;
+      this.#lazyTotals = totals;
     }
     if (this.#pools.length > 0) {
       const pools = this.#readPools();

@@ -1,3 +1,4 @@
+import * as clock from '../../src/lifecycle/clock';
 import { injectable } from 'tsyringe';
 import { Handler, Lazy, LazyValue, OnInit } from '../../src';
 import { createTestBed } from '../../src/testing';
@@ -70,7 +71,7 @@ describe(LazyValue.name, () => {
 
   it('loads again on the first read after the time-to-live', async () => {
     let now = 1_000;
-    jest.spyOn(performance, 'now').mockImplementation(() => now);
+    jest.spyOn(clock, 'now').mockImplementation(() => now);
     let version = 0;
     const lazy = new LazyValue(async () => ++version, 60_000);
 

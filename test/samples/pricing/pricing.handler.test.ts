@@ -1,3 +1,4 @@
+import * as clock from '../../../src/lifecycle/clock';
 import { createTestBed } from 'lambda-lifecycle/testing';
 import {
   CONFIG_LOADER,
@@ -75,7 +76,7 @@ describe(PricingHandler.name, () => {
 
   beforeEach(() => {
     now = 1_000;
-    jest.spyOn(performance, 'now').mockImplementation(() => now);
+    jest.spyOn(clock, 'now').mockImplementation(() => now);
   });
 
   afterEach(() => {
