@@ -108,8 +108,8 @@ function print(results: readonly CaseResult[], plan: RunPlan): void {
   console.log(
     `${plan.rounds} interleaved rounds of ` +
       `${plan.batch.toLocaleString('en-US')} awaited invocations per side ` +
-      `after ${plan.warmupBatches} warm-up rounds; medians per side. ` +
-      'One process per case.',
+      `after ${plan.warmupBatches} warm-up rounds; medians per side, added ` +
+      'as the median of the per-round differences. One process per case.',
   );
   console.log();
   console.log(timingTable(results));

@@ -208,7 +208,8 @@ function compare(
   return {
     plainMs,
     frameworkMs,
-    addedMs: frameworkMs - plainMs,
+    // Paired: each round's two processes ran back to back.
+    addedMs: median(added),
     ratio: frameworkMs / plainMs,
     addedIqrMs: [quantile(added, 0.25), quantile(added, 0.75)],
   };
@@ -373,7 +374,8 @@ async function main(argv: readonly string[]): Promise<void> {
     `node ${nodeVersion(node)}, ${process.platform} ${process.arch}, ` +
       `${cores.length} x ${cores[0]?.model.trim() ?? 'unknown CPU'}; ` +
       `${plan.rounds} interleaved fresh processes per side after ` +
-      `${plan.warmup} warm-up runs; medians.`,
+      `${plan.warmup} warm-up runs; medians, added as the median of the ` +
+      'per-round differences.',
   );
   console.log();
   console.log(

@@ -19,7 +19,11 @@ export interface Comparison {
   readonly baselineNs: number;
   /** Median ns per invocation of the adapter. */
   readonly frameworkNs: number;
-  /** `frameworkNs - baselineNs`. */
+  /**
+   * Median of the per-round differences, framework minus baseline: each
+   * round's two batches ran back to back, so drift in the machine's speed
+   * cancels out, which a difference of the two medians does not do.
+   */
   readonly addedNs: number;
   /** `frameworkNs / baselineNs`. */
   readonly ratio: number;
@@ -54,7 +58,7 @@ export async function timeBatch<E>(
 /**
  * Times the two sides in alternating batches, swapping which one goes first
  * every round so that neither always runs on a cooler or hotter machine,
- * and compares their medians.
+ * and compares them round by round.
  */
 export async function interleave<E>(
   baseline: Invocation<E>,
@@ -86,7 +90,7 @@ export async function interleave<E>(
   return {
     baselineNs,
     frameworkNs,
-    addedNs: frameworkNs - baselineNs,
+    addedNs: median(added),
     ratio: frameworkNs / baselineNs,
     addedIqrNs: [quantile(added, 0.25), quantile(added, 0.75)],
   };

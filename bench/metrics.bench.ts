@@ -105,7 +105,8 @@ function print(results: readonly MetricsResult[], plan: Plan): void {
   console.log(
     `${plan.rounds} interleaved rounds of ` +
       `${plan.batch.toLocaleString('en-US')} awaited invocations per side ` +
-      `after ${plan.warmupBatches} warm-up rounds; medians per side. One ` +
+      `after ${plan.warmupBatches} warm-up rounds; medians per side, added ` +
+      'as the median of the per-round differences. One ' +
       'process per case, stdout to /dev/null or a pipe drained by cat. ' +
       'Handler: a before hook, a ' +
       '@Lazy read, a Pooled provider; memory sampled every 100th invocation.',
