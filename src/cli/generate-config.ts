@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { LifecycleError } from '../../decorators/lifecycle-error';
+import { RESERVED_VARIABLES as LAMBDA_SET_VARIABLES } from '../runtime/local/lambda-environment';
 
 /** The kinds of entry file `generate` writes. */
 export type EntryFormat = 'esm' | 'cjs';
@@ -142,25 +143,14 @@ const TIMEOUT_S = { min: 1, max: 900 };
 // https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html
 const VARIABLE_NAME = /^[A-Za-z][A-Za-z0-9_]+$/;
 const ENVIRONMENT_BYTES = 4096;
-const RESERVED_VARIABLES = new Set([
-  '_HANDLER',
-  '_X_AMZN_TRACE_ID',
+// The local runtime's list is what Lambda sets itself; a deployed function's
+// credentials come from its execution role, so they are reserved here too.
+const RESERVED_VARIABLES: ReadonlySet<string> = new Set([
+  ...LAMBDA_SET_VARIABLES,
   'AWS_ACCESS_KEY',
   'AWS_ACCESS_KEY_ID',
-  'AWS_DEFAULT_REGION',
-  'AWS_EXECUTION_ENV',
-  'AWS_LAMBDA_FUNCTION_MEMORY_SIZE',
-  'AWS_LAMBDA_FUNCTION_NAME',
-  'AWS_LAMBDA_FUNCTION_VERSION',
-  'AWS_LAMBDA_INITIALIZATION_TYPE',
-  'AWS_LAMBDA_LOG_GROUP_NAME',
-  'AWS_LAMBDA_LOG_STREAM_NAME',
-  'AWS_LAMBDA_RUNTIME_API',
-  'AWS_REGION',
   'AWS_SECRET_ACCESS_KEY',
   'AWS_SESSION_TOKEN',
-  'LAMBDA_RUNTIME_DIR',
-  'LAMBDA_TASK_ROOT',
 ]);
 
 /** True when `text` has a character that would break a line or a comment. */
