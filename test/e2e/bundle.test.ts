@@ -1,12 +1,4 @@
-import { spawnSync } from 'node:child_process';
-import {
-  cpSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { runBuildCommand } from '../../src/cli/build-command';
@@ -14,13 +6,24 @@ import { runGenerateCommand } from '../../src/cli/generate-command';
 import {
   formatTimeline,
   startLocalRuntime,
-  type InitEntry,
   type LocalRuntime,
-  type LocalRuntimeOptions,
-  type LogLine,
 } from '../../src/runtime/local';
-import { CapturedIo } from '../cli/temp-project';
-import type { OrderResult } from './fixtures/orders.handler';
+import {
+  NODE_24,
+  NODE_MAJOR,
+  RIC_3,
+  RIC_4,
+  ROOT,
+  checkRuntimesInstalled,
+  compileFixture,
+  hookSteps,
+  initsOf,
+  resultOf,
+  runCommand,
+  texts,
+  type ClientOptions,
+  type Format,
+} from './e2e-support';
 
 // The bundles `lambda-lifecycle build` makes from the generated entries,
 // run under the real Lambda runtime interface clients: the same fixture as
@@ -31,23 +34,11 @@ import type { OrderResult } from './fixtures/orders.handler';
 
 jest.setTimeout(30_000);
 
-const ROOT = path.resolve(__dirname, '..', '..');
-const RUNTIMES = path.join(__dirname, 'runtimes', 'node_modules');
-const RIC_3 = path.join(RUNTIMES, 'aws-lambda-ric-3');
-const RIC_4 = path.join(RUNTIMES, 'aws-lambda-ric-4');
-const NODE_24 = path.join(RUNTIMES, 'node-24', 'bin', 'node');
-const NODE_MAJOR = process.versions.node.split('.')[0];
-
-type Format = 'esm' | 'cjs';
-
 interface Case {
   readonly label: string;
   readonly format: Format;
   readonly nodeMajor: string;
-  readonly options: Pick<
-    LocalRuntimeOptions,
-    'runtime' | 'ricPackage' | 'nodePath'
-  >;
+  readonly options: ClientOptions;
 }
 
 const CASES: readonly Case[] = [
@@ -69,88 +60,25 @@ const CASES: readonly Case[] = [
   },
 ];
 
-function checkRuntimesInstalled(): void {
-  const needed = [path.join(RUNTIMES, '.installed'), RIC_3, RIC_4, NODE_24];
-  const missing = needed.filter((file) => !existsSync(file));
-  if (missing.length > 0) {
-    throw new Error(
-      `The end-to-end runtimes are not installed (missing ` +
-        `${missing.map((file) => path.relative(ROOT, file)).join(', ')}). ` +
-        'Run "node scripts/e2e-runtimes.mjs" (npm test runs it as pretest).',
-    );
-  }
-}
-
-async function run(
-  command: typeof runBuildCommand,
-  argv: string[],
-  cwd: string,
-): Promise<void> {
-  const io = new CapturedIo(cwd);
-  const code = await command(argv, io);
-  if (code !== 0) {
-    throw new Error(`${argv.join(' ')} exited ${code}:\n${io.err}`);
-  }
-}
-
 /**
  * Compiles the fixture into `dir`/handlers, generates both entries, bundles
  * each format into `dir`/<format>/orders/index.<ext>, and copies the bundle
  * folders into `deployed`.
  */
 async function buildBundles(dir: string, deployed: string): Promise<void> {
-  const tsc = spawnSync(
-    process.execPath,
-    [
-      require.resolve('typescript/bin/tsc'),
-      '-p',
-      path.join(__dirname, 'fixtures', 'tsconfig.json'),
-      '--outDir',
-      path.join(dir, 'handlers'),
-    ],
-    { cwd: ROOT, encoding: 'utf8' },
-  );
-  if (tsc.status !== 0) {
-    throw new Error(`tsc could not compile test/e2e/fixtures:\n${tsc.stdout}`);
-  }
-  writeFileSync(
-    path.join(dir, 'lambda-lifecycle.config.json'),
-    JSON.stringify({
-      formats: ['esm', 'cjs'],
-      handlers: {
-        orders: {
-          module: './handlers/orders.handler.js',
-          export: 'OrdersHandler',
-        },
-      },
-    }),
-  );
+  compileFixture(dir, { formats: ['esm', 'cjs'] });
 
-  await run(runGenerateCommand, [], dir);
+  await runCommand(runGenerateCommand, [], dir);
   for (const format of ['esm', 'cjs']) {
-    await run(runBuildCommand, ['--format', format, '--out-dir', format], dir);
+    await runCommand(
+      runBuildCommand,
+      ['--format', format, '--out-dir', format],
+      dir,
+    );
     cpSync(path.join(dir, format), path.join(deployed, format), {
       recursive: true,
     });
   }
-}
-
-function hookSteps(lines: readonly LogLine[]): string[] {
-  return lines.flatMap((line) => /\[e2e\] (\S+)/.exec(line.text)?.[1] ?? []);
-}
-
-function texts(lines: readonly LogLine[]): string[] {
-  return lines.map((line) => line.text);
-}
-
-function initsOf(runtime: LocalRuntime): InitEntry[] {
-  return runtime.timeline.filter(
-    (entry): entry is InitEntry => entry.phase === 'INIT',
-  );
-}
-
-function resultOf(entry: { result?: unknown }): OrderResult {
-  return entry.result as OrderResult;
 }
 
 describe('bundles from lambda-lifecycle build under the Lambda runtime clients', () => {

@@ -1,23 +1,27 @@
-import { spawnSync } from 'node:child_process';
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { runGenerateCommand } from '../../src/cli/generate-command';
 import {
   formatTimeline,
   startLocalRuntime,
-  type InitEntry,
   type LocalRuntime,
-  type LocalRuntimeOptions,
-  type LogLine,
 } from '../../src/runtime/local';
-import { CapturedIo } from '../cli/temp-project';
-import type { OrderResult } from './fixtures/orders.handler';
+import {
+  NODE_24,
+  NODE_MAJOR,
+  RIC_3,
+  RIC_4,
+  ROOT,
+  checkRuntimesInstalled,
+  compileFixture,
+  hookSteps,
+  initsOf,
+  resultOf,
+  runCommand,
+  texts,
+  type ClientOptions,
+  type Format,
+} from './e2e-support';
 
 // Generated entries, ES module and CommonJS, run under the real Lambda
 // runtime interface clients, driven by the local runtime. The fixture
@@ -28,22 +32,10 @@ import type { OrderResult } from './fixtures/orders.handler';
 // Child processes on a 2-core machine: well under a second per test.
 jest.setTimeout(30_000);
 
-const ROOT = path.resolve(__dirname, '..', '..');
-const RUNTIMES = path.join(__dirname, 'runtimes', 'node_modules');
-const RIC_3 = path.join(RUNTIMES, 'aws-lambda-ric-3');
-const RIC_4 = path.join(RUNTIMES, 'aws-lambda-ric-4');
-const NODE_24 = path.join(RUNTIMES, 'node-24', 'bin', 'node');
-const NODE_MAJOR = process.versions.node.split('.')[0];
-
-type Format = 'esm' | 'cjs';
-
 interface RuntimeClient {
   readonly name: string;
   readonly nodeMajor: string;
-  readonly options: Pick<
-    LocalRuntimeOptions,
-    'runtime' | 'ricPackage' | 'nodePath'
-  >;
+  readonly options: ClientOptions;
 }
 
 const RIC_3_ON_THIS_NODE: RuntimeClient = {
@@ -76,77 +68,17 @@ const FORMAT_NAMES: Readonly<Record<Format, string>> = {
   cjs: 'CommonJS entry',
 };
 
-function checkRuntimesInstalled(): void {
-  const needed = [path.join(RUNTIMES, '.installed'), RIC_3, RIC_4, NODE_24];
-  const missing = needed.filter((file) => !existsSync(file));
-  if (missing.length > 0) {
-    throw new Error(
-      `The end-to-end runtimes are not installed (missing ` +
-        `${missing.map((file) => path.relative(ROOT, file)).join(', ')}). ` +
-        'Run "node scripts/e2e-runtimes.mjs" (npm test runs it as pretest) ' +
-        'to install aws-lambda-ric 3.3.0 and 4.0.2 and Node.js 24.',
-    );
-  }
-}
-
 /** Compiles the fixture into `dir`/handlers and generates both entries. */
 async function buildEntries(dir: string): Promise<void> {
-  const tsc = spawnSync(
-    process.execPath,
-    [
-      require.resolve('typescript/bin/tsc'),
-      '-p',
-      path.join(__dirname, 'fixtures', 'tsconfig.json'),
-      '--outDir',
-      path.join(dir, 'handlers'),
-    ],
-    { cwd: ROOT, encoding: 'utf8' },
-  );
-  if (tsc.status !== 0) {
-    throw new Error(`tsc could not compile test/e2e/fixtures:\n${tsc.stdout}`);
-  }
-
-  writeFileSync(
-    path.join(dir, 'lambda-lifecycle.config.json'),
-    JSON.stringify({
-      handlers: {
-        orders: {
-          module: './handlers/orders.handler.js',
-          export: 'OrdersHandler',
-        },
-      },
-    }),
-  );
+  compileFixture(dir);
   for (const format of ['esm', 'cjs']) {
-    const io = new CapturedIo(dir);
-    const argv = ['--format', format, '--out-dir', format];
-    const code = await runGenerateCommand(
-      ['--config', 'lambda-lifecycle.config.json', ...argv],
-      io,
+    const argv = ['--config', 'lambda-lifecycle.config.json'];
+    await runCommand(
+      runGenerateCommand,
+      [...argv, '--format', format, '--out-dir', format],
+      dir,
     );
-    if (code !== 0) {
-      throw new Error(`generate ${argv.join(' ')} exited ${code}:\n${io.err}`);
-    }
   }
-}
-
-/** The `[e2e] Class.member` lines the fixture's hooks print, in order. */
-function hookSteps(lines: readonly LogLine[]): string[] {
-  return lines.flatMap((line) => /\[e2e\] (\S+)/.exec(line.text)?.[1] ?? []);
-}
-
-function texts(lines: readonly LogLine[]): string[] {
-  return lines.map((line) => line.text);
-}
-
-function initsOf(runtime: LocalRuntime): InitEntry[] {
-  return runtime.timeline.filter(
-    (entry): entry is InitEntry => entry.phase === 'INIT',
-  );
-}
-
-function resultOf(entry: { result?: unknown }): OrderResult {
-  return entry.result as OrderResult;
 }
 
 describe('generated entries under the Lambda runtime clients', () => {
