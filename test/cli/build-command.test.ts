@@ -35,6 +35,14 @@ const file = process.argv[1];
 })();
 `;
 
+// Loads a bundle whose INIT fails and prints the error's message.
+const PRINT_INIT_ERROR = `
+const { pathToFileURL } = require('node:url');
+import(pathToFileURL(process.argv[1]).href).catch((error) => {
+  process.stdout.write(String(error.message));
+});
+`;
+
 describe(runBuildCommand.name, () => {
   let project: TempProject;
 
@@ -171,6 +179,31 @@ describe(runBuildCommand.name, () => {
     expect(code).toBe(0);
     expect(out).not.toContain('reflect-metadata ');
     expect(bundle).toMatch(/import\s*"reflect-metadata"/);
+  });
+
+  it('keeps the names of your classes, and not those of the framework, in a minified bundle', async () => {
+    project.addFixture('vault.handler.cjs');
+    project.writeConfig({
+      handlers: {
+        vault: {
+          module: './handlers/vault.handler.cjs',
+          export: 'VaultHandler',
+        },
+      },
+    });
+    await generate();
+
+    await build();
+
+    const { stdout } = await run(
+      process.execPath,
+      ['-e', PRINT_INIT_ERROR, project.file('dist-lambda/vault/index.mjs')],
+      { cwd: project.dir, env: { PATH: process.env.PATH } },
+    );
+    expect(stdout).toContain('@OnInit on Vault.open: hook failed: sealed');
+    const bundle = project.read('dist-lambda/vault/index.mjs');
+    expect(bundle).toContain('"VaultHandler"');
+    expect(bundle).not.toContain('"MetricsRecorder"');
   });
 
   it('writes a linked source map with --sourcemap', async () => {
