@@ -14,5 +14,7 @@ module.exports = {
   moduleNameMapper: {
     '^lambda-lifecycle$': '<rootDir>/src/index.ts',
     '^lambda-lifecycle/testing$': '<rootDir>/src/testing/index.ts',
+    '^lambda-lifecycle/blocking-registration$':
+      '<rootDir>/src/runtime/blocking-registration.ts',
   },
 };

@@ -28,6 +28,7 @@ export type {
   LambdaHandler,
 } from './adapter/create-handler';
 export type { ProviderSpec } from './container/environment-container';
+export type { BlockingRegistration } from './runtime/extension-shutdown';
 export { Environment } from './lifecycle/environment';
 export type {
   EnvironmentOptions,

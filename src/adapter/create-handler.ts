@@ -9,7 +9,10 @@ import {
 } from '../lifecycle/environment';
 import type { ShutdownReport } from '../lifecycle/hook-runner';
 import { LOGGER } from '../logging/logger';
-import { subscribeToShutdown } from '../runtime/extension-shutdown';
+import {
+  subscribeToShutdown,
+  type BlockingRegistration,
+} from '../runtime/extension-shutdown';
 import { InvocationScope } from '../scope/invocation-scope';
 import { CHECK_ONLY } from './check-only';
 
@@ -23,18 +26,19 @@ export interface CreateHandlerOptions extends EnvironmentOptions {
    * framework registers an internal extension during INIT, which is what
    * makes Lambda send SIGTERM at all, and on SIGTERM it runs `shutdown()`
    * of every such handler in the process, then ends the process. `false`
-   * registers nothing and leaves SIGTERM alone. `'blocking'` registers
-   * before `createHandler` returns, holding the thread until the API
-   * answers (25-31 ms): for CommonJS entries, which cannot await `ready`
-   * and whose background registration usually arrives too late. Outside
-   * Lambda nothing is registered either way.
+   * registers nothing and leaves SIGTERM alone. `registerExtensionBlocking`
+   * (from `lambda-lifecycle/blocking-registration`) registers before
+   * `createHandler` returns, holding the thread until the API answers
+   * (25-31 ms): for CommonJS entries, which cannot await `ready` and whose
+   * background registration usually arrives too late. Outside Lambda
+   * nothing is registered either way.
    *
    * @example
    * ```ts
    * createHandler(OrdersHandler, { shutdownSignal: false });
    * ```
    */
-  readonly shutdownSignal?: boolean | 'blocking';
+  readonly shutdownSignal?: boolean | BlockingRegistration;
 }
 
 type HandleOf<C extends AnyClass> =
@@ -93,6 +97,7 @@ export function createHandler<
   handlerClass: C,
   options: CreateHandlerOptions = {},
 ): LambdaHandler<TEvent, TResult> {
+  assertShutdownSignal(handlerClass, options.shutdownSignal);
   const environment = new Environment(handlerClass, options);
   if ((globalThis as Record<symbol, unknown>)[CHECK_ONLY] === true) {
     return checkOnly(environment, handlerClass, options);
@@ -110,13 +115,16 @@ export function createHandler<
           runtimeApi,
           logger: environment.logger,
           shutdown: () => environment.shutdown(),
-          blocking: options.shutdownSignal === 'blocking',
+          blocking:
+            typeof options.shutdownSignal === 'function'
+              ? options.shutdownSignal
+              : undefined,
         })
       : undefined;
   // Lambda refuses a registration after the runtime's first invocation/next
   // (https://docs.aws.amazon.com/lambda/latest/dg/runtimes-extensions-api.html),
   // so an ES module entry awaits `ready`, which waits for the registration,
-  // and a CommonJS entry registers with shutdownSignal: 'blocking'.
+  // and a CommonJS entry registers with registerExtensionBlocking.
   const ready = subscription ? subscription.registered.then(() => init) : init;
   ready.catch(() => undefined);
 
@@ -126,6 +134,26 @@ export function createHandler<
     environment,
     ready,
     () => environment.shutdown().finally(() => subscription?.release()),
+  );
+}
+
+function assertShutdownSignal(handlerClass: AnyClass, signal: unknown): void {
+  if (
+    signal === undefined ||
+    typeof signal === 'boolean' ||
+    typeof signal === 'function'
+  ) {
+    return;
+  }
+  // 'blocking' was the option's value before the registration moved out of
+  // the default bundle.
+  throw new LifecycleError(
+    'INVALID_OPTION',
+    `createHandler(${handlerClass.name}): option "shutdownSignal" must be ` +
+      `true, false or registerExtensionBlocking, got ${JSON.stringify(signal)}. ` +
+      'To register before createHandler returns, import ' +
+      "{ registerExtensionBlocking } from 'lambda-lifecycle/blocking-registration' " +
+      'and pass it as shutdownSignal.',
   );
 }
 

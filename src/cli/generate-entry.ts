@@ -29,13 +29,22 @@ function specifier(outDir: string, modulePath: string): string {
   return relative.startsWith('../') ? relative : `./${relative}`;
 }
 
-function optionsArgument(options: EntryOptions): string {
-  const fields = Object.entries(options)
+/** The options as code: each value as JSON, unless `code` gives its text. */
+function optionsArgument(
+  options: EntryOptions,
+  code: Readonly<Record<string, string>> = {},
+): string {
+  const fields = Object.entries({ ...options, ...code })
     .filter(([, value]) => value !== undefined)
     .sort(([a], [b]) => (a < b ? -1 : 1))
-    .map(([key, value]) => `${key}: ${JSON.stringify(value)}`);
+    .map(([key, value]) =>
+      key in code ? `${key}: ${code[key]}` : `${key}: ${JSON.stringify(value)}`,
+    );
   return fields.length === 0 ? '' : `, { ${fields.join(', ')} }`;
 }
+
+const BLOCKING = 'registerExtensionBlocking';
+const BLOCKING_MODULE = 'lambda-lifecycle/blocking-registration';
 
 function header(source: string, handler: HandlerSpec): string[] {
   return [
@@ -65,19 +74,28 @@ export function renderEntry(
   format: EntryFormat,
 ): string {
   const from = specifier(config.outDir, handler.modulePath);
+  const signal = handler.options.shutdownSignal;
   // A CommonJS entry cannot await its extension registration, which then
   // usually reaches Lambda too late for SIGTERM: it registers blocking.
-  const options =
-    format === 'cjs' && handler.options.shutdownSignal !== false
-      ? { ...handler.options, shutdownSignal: 'blocking' as const }
-      : handler.options;
+  // The blocking registration is imported only where it is used, so that
+  // bundles of the other entries leave it out.
+  const blocking =
+    signal === 'blocking' || (format === 'cjs' && signal !== false);
   const create =
-    `createHandler(${handler.exportName}` + `${optionsArgument(options)})`;
+    `createHandler(${handler.exportName}` +
+    optionsArgument(
+      handler.options,
+      blocking ? { shutdownSignal: BLOCKING } : {},
+    ) +
+    ')';
   const lines =
     format === 'esm'
       ? [
           "import 'reflect-metadata';",
           "import { createHandler } from 'lambda-lifecycle';",
+          ...(blocking
+            ? [`import { ${BLOCKING} } from '${BLOCKING_MODULE}';`]
+            : []),
           `import { ${handler.exportName} } from '${from}';`,
           '',
           '// INIT runs while the module loads; the runtime waits for it.',
@@ -88,6 +106,9 @@ export function renderEntry(
           "'use strict';",
           "require('reflect-metadata');",
           "const { createHandler } = require('lambda-lifecycle');",
+          ...(blocking
+            ? [`const { ${BLOCKING} } = require('${BLOCKING_MODULE}');`]
+            : []),
           `const { ${handler.exportName} } = require('${from}');`,
           '',
           '// INIT starts at load; the first invocation waits for it. The',

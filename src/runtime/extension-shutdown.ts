@@ -1,7 +1,10 @@
 import type { Logger } from '../logging/logger';
 import { errorFields } from '../logging/logger';
-import { registerExtensionBlocking } from './blocking-registration';
-import { listenForEvents, registerExtension } from './extension-client';
+import {
+  listenForEvents,
+  registerExtension,
+  type ExtensionClientOptions,
+} from './extension-client';
 
 /** The name the framework's internal extension registers under. */
 export const EXTENSION_NAME = 'lambda-lifecycle';
@@ -15,11 +18,20 @@ export interface ShutdownSignalOptions {
   /** Runs the handler's shutdown; must not reject. */
   readonly shutdown: () => Promise<unknown>;
   /**
-   * Register before returning, blocking the thread until the API answers,
-   * instead of in the background. For CommonJS entries, which cannot await.
+   * Registers before returning, blocking the thread until the API answers,
+   * instead of in the background: `registerExtensionBlocking` from
+   * `lambda-lifecycle/blocking-registration`, for CommonJS entries, which
+   * cannot await. Passed in rather than imported here, so that bundles of
+   * ES module entries leave it out.
    */
-  readonly blocking?: boolean;
+  readonly blocking?: BlockingRegistration;
 }
+
+/**
+ * Registers an internal extension and returns its identifier before it
+ * returns; throws when the registration fails.
+ */
+export type BlockingRegistration = (options: ExtensionClientOptions) => string;
 
 /** One handler's hold on the shutdown path. */
 export interface ShutdownSubscription {
@@ -67,11 +79,11 @@ function end(): void {
 }
 
 /** Registers now, blocking; resolves once event/next is on the wire. */
-async function registerBlocking(runtimeApi: string): Promise<string> {
-  const identifier = registerExtensionBlocking({
-    runtimeApi,
-    name: EXTENSION_NAME,
-  });
+async function registerBlocking(
+  runtimeApi: string,
+  blocking: BlockingRegistration,
+): Promise<string> {
+  const identifier = blocking({ runtimeApi, name: EXTENSION_NAME });
   await listenForEvents(runtimeApi, identifier);
   return identifier;
 }
@@ -89,7 +101,7 @@ async function registerInBackground(runtimeApi: string): Promise<string> {
 function register(
   runtimeApi: string,
   logger: Logger,
-  blocking: boolean,
+  blocking: BlockingRegistration | undefined,
 ): Promise<void> {
   let registration = registrations.get(runtimeApi);
   if (registration !== undefined) return registration;
@@ -99,7 +111,7 @@ function register(
   let identifier: Promise<string>;
   try {
     identifier = blocking
-      ? registerBlocking(runtimeApi)
+      ? registerBlocking(runtimeApi, blocking)
       : registerInBackground(runtimeApi);
   } catch (error) {
     identifier = Promise.reject(error);
@@ -151,11 +163,7 @@ export function subscribeToShutdown(
   subscribers.add(shutdown);
 
   return {
-    registered: register(
-      options.runtimeApi,
-      options.logger,
-      options.blocking === true,
-    ),
+    registered: register(options.runtimeApi, options.logger, options.blocking),
     release() {
       if (!subscribers.delete(shutdown)) return;
       if (subscribers.size === 0) process.off('SIGTERM', onSigterm);

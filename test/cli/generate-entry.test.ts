@@ -60,9 +60,10 @@ describe(renderEntry.name, () => {
         "'use strict';",
         "require('reflect-metadata');",
         "const { createHandler } = require('lambda-lifecycle');",
+        "const { registerExtensionBlocking } = require('lambda-lifecycle/blocking-registration');",
         "const { PaymentsHandler } = require('../dist/payments/payments.handler.js');",
         'exports.handler = createHandler(PaymentsHandler, ' +
-          '{ shutdownSignal: "blocking" });',
+          '{ shutdownSignal: registerExtensionBlocking });',
       ]);
     });
 
@@ -78,6 +79,27 @@ describe(renderEntry.name, () => {
       expect(text).toContain(
         'createHandler(PaymentsHandler, { shutdownSignal: false });',
       );
+    });
+  });
+
+  describe('when the config asks for a blocking registration', () => {
+    it('imports it in an ES module entry too, and only there', () => {
+      const config = fixtureConfig();
+      const handler = {
+        ...config.handlers[0],
+        options: { shutdownSignal: 'blocking' as const },
+      };
+
+      const blocking = renderEntry(config, handler, 'esm');
+      const background = renderEntry(config, config.handlers[0], 'esm');
+
+      expect(blocking).toContain(
+        "import { registerExtensionBlocking } from 'lambda-lifecycle/blocking-registration';",
+      );
+      expect(blocking).toContain(
+        'createHandler(OrdersHandler, { shutdownSignal: registerExtensionBlocking });',
+      );
+      expect(background).not.toContain('blocking-registration');
     });
   });
 

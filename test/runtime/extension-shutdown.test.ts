@@ -129,6 +129,22 @@ describe(subscribeToShutdown.name, () => {
       });
     });
 
+    it("refuses the former 'blocking' value and says what to import", () => {
+      expect(() =>
+        createHandler(Orders, {
+          env: {},
+          shutdownSignal: 'blocking' as never,
+        }),
+      ).toThrow(
+        expect.objectContaining({
+          code: 'INVALID_OPTION',
+          message: expect.stringContaining(
+            "import { registerExtensionBlocking } from 'lambda-lifecycle/blocking-registration'",
+          ),
+        }),
+      );
+    });
+
     it('registers nothing when shutdownSignal is false', async () => {
       api = await ExtensionsApiServer.start();
       const before = process.listenerCount('SIGTERM');
