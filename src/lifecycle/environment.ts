@@ -175,7 +175,7 @@ export class Environment {
     const handler = readHandlerMetadata(handlerClass);
     if (handler === undefined) {
       throw new LifecycleError(
-        'MISSING_HANDLE_METHOD',
+        'NOT_A_HANDLER',
         `createHandler(${handlerClass.name}): the class is not marked with ` +
           '@Handler(). Add @Handler() to it.',
       );
