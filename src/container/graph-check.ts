@@ -60,6 +60,20 @@ function parameterTokens(ctor: AnyClass): unknown[] | undefined {
   return types.map((type, index) => explicit[index] ?? type);
 }
 
+/** `parameter #0 has` or `parameters #0 and #2 have`: those without a token. */
+function untypedPositions(ctor: AnyClass): string {
+  const explicit =
+    (Reflect.getOwnMetadata(INJECTION_TOKENS, ctor) as
+      Record<string, unknown> | undefined) ?? {};
+  const positions = Array.from({ length: ctor.length }, (_, i) => i)
+    .filter((index) => explicit[index] === undefined)
+    .map((index) => `#${index}`);
+
+  if (positions.length === 1) return `parameter ${positions[0]} has`;
+  const last = positions.pop();
+  return `parameters ${positions.join(', ')} and ${last} have`;
+}
+
 /** What a walk of the dependency graph found. */
 export interface GraphWalk {
   /** Every token the graph reaches, the root included. */
@@ -81,16 +95,20 @@ export function walkGraph(
     root as InjectionToken<unknown>,
   ]);
   const done = new Set<unknown>();
-  const path: AnyClass[] = [];
+  // The classes being visited, each with the parameter being followed.
+  const path: { readonly ctor: AnyClass; parameter: number }[] = [];
 
   const visitClass = (ctor: AnyClass, from: string): void => {
-    if (path.includes(ctor)) {
-      const cycle = [...path.slice(path.indexOf(ctor)), ctor];
+    const start = path.findIndex((step) => step.ctor === ctor);
+    if (start !== -1) {
+      const chain = path
+        .slice(start)
+        .map((step) => `${tokenName(step.ctor)} parameter #${step.parameter}`);
       problems.push({
         code: 'DEPENDENCY_CYCLE',
         message:
-          `${cycle.map(tokenName).join(' -> ')}: these constructors depend ` +
-          'on each other. Break the cycle, or inject one side with ' +
+          `${[...chain, tokenName(ctor)].join(' -> ')}: these constructors ` +
+          'depend on each other. Break the cycle, or inject one side with ' +
           '@inject(delay(() => Class)).',
       });
       return;
@@ -104,16 +122,19 @@ export function walkGraph(
         code: 'MISSING_TYPE_INFO',
         message:
           `${from}${tokenName(ctor)} has ${ctor.length} constructor ` +
-          'parameter(s) but no type metadata. Mark the class with ' +
-          '@injectable() or @singleton(); if it is marked, the build dropped ' +
-          'decorator metadata (esbuild does not emit it): compile with tsc ' +
-          'or a plugin that emits it, or give every parameter @inject(Token).',
+          `parameter(s) but no type metadata; ${untypedPositions(ctor)} ` +
+          'no @inject(Token) either. Mark the class with @injectable() or ' +
+          '@singleton(); if it is marked, the build dropped decorator ' +
+          'metadata (esbuild does not emit it): compile with tsc or a ' +
+          'plugin that emits it, or give every parameter @inject(Token).',
       });
       return;
     }
 
-    path.push(ctor);
+    const step = { ctor, parameter: 0 };
+    path.push(step);
     tokens.forEach((token, index) => {
+      step.parameter = index;
       const where = `${tokenName(ctor)} parameter #${index}`;
       visitParameter(token, where, ctor);
     });
