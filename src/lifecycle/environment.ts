@@ -118,6 +118,11 @@ export interface EnvironmentStats {
 
 const DEFAULT_SHUTDOWN_BUDGET_MS = 450;
 
+/** The logger and scope the framework registers for itself. */
+function isFrameworkValue(node: BuiltNode): boolean {
+  return node.token === LOGGER || node.token === InvocationScope;
+}
+
 // Lambda starts an environment with one of these; only the first invocation
 // of an on-demand one makes its caller wait for INIT.
 // https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html
@@ -289,10 +294,7 @@ export class Environment {
         await this.#runInitSteps(this.#initStepsOf(node, lazies));
       }
 
-      // The framework's own values are not the environment's to release.
-      this.#nodes = built.filter(
-        (node) => node.token !== LOGGER && node.token !== InvocationScope,
-      );
+      this.#nodes = built.filter((node) => !isFrameworkValue(node));
       this.#lazies = lazies;
       this.#container = graph.container;
       this.#initDurationMs = now() - started;
@@ -349,9 +351,16 @@ export class Environment {
   }
 
   /**
-   * After a failed INIT: releases everything that may hold a resource (all
-   * built objects except those whose init hooks never started) and leaves
-   * the environment FAILED, ready to start again.
+   * After a failed INIT: releases what this attempt created and may hold a
+   * resource, and leaves the environment FAILED, ready to start again.
+   *
+   * Who owns what: the environment owns what it built, the instances of
+   * classes and the results of factories, and releases them here, except a
+   * class whose init hooks never started (it has opened nothing yet). A
+   * value the caller registered (`useValue`) stays the caller's: the next
+   * attempt registers the same object again, so it is not released here,
+   * only at the final SHUTDOWN. The framework's own values (the logger,
+   * `InvocationScope`) are never released.
    */
   async #abandon(
     built: readonly BuiltNode[],
@@ -364,7 +373,9 @@ export class Environment {
       this.#initSummary('failed', now() - startedAt, [], [], error),
     );
     const live = built.filter(
-      (node) => started.has(node) || initSteps(node).length === 0,
+      (node) =>
+        node.kind !== 'value' &&
+        (started.has(node) || initSteps(node).length === 0),
     );
     await runShutdown(
       live,

@@ -375,6 +375,120 @@ describe('Environment', () => {
     });
   });
 
+  describe('when INIT fails and the caller passed values', () => {
+    const CLIENT = 'CLIENT';
+    const POOL = 'POOL';
+
+    class Closable {
+      ended = false;
+      end(): void {
+        this.ended = true;
+      }
+    }
+
+    let attempts = 0;
+    let pools: Closable[] = [];
+    const closed: string[] = [];
+
+    @singleton()
+    class Journal {
+      @OnShutdown()
+      close(): void {
+        closed.push('Journal.close');
+      }
+    }
+
+    @singleton()
+    class Connection {
+      constructor(
+        @inject(CLIENT) readonly client: Closable,
+        @inject(POOL) readonly pool: Closable,
+        readonly journal: Journal,
+      ) {}
+
+      @OnInit()
+      open(): void {
+        attempts++;
+        if (attempts === 1) throw new Error('ECONNREFUSED 127.0.0.1:6379');
+      }
+    }
+
+    @Handler()
+    class Retried {
+      constructor(readonly connection: Connection) {}
+      handle(): { clientEnded: boolean; poolEnded: boolean } {
+        return {
+          clientEnded: this.connection.client.ended,
+          poolEnded: this.connection.pool.ended,
+        };
+      }
+    }
+
+    async function failOnce(client: Closable) {
+      const handler = createHandler(Retried, {
+        logger: silent(),
+        providers: [
+          { token: CLIENT, useValue: client },
+          {
+            token: POOL,
+            useFactory: () => {
+              const pool = new Closable();
+              pools.push(pool);
+              return pool;
+            },
+          },
+        ],
+      });
+      await handler.ready.catch(() => undefined);
+      return handler;
+    }
+
+    beforeEach(() => {
+      attempts = 0;
+      pools = [];
+      closed.length = 0;
+    });
+
+    it('leaves a value it was given open, and the retry runs with it', async () => {
+      const client = new Closable();
+      const handler = await failOnce(client);
+
+      const result = await handler(undefined, createFakeContext());
+
+      expect(result).toEqual({ clientEnded: false, poolEnded: false });
+      expect(handler.environment.resolve(Connection).client).toBe(client);
+      expect(client.ended).toBe(false);
+    });
+
+    it('releases what it built itself, and the retry builds them anew', async () => {
+      const handler = await failOnce(new Closable());
+
+      expect(pools.map((pool) => pool.ended)).toEqual([true]);
+      expect(closed).toEqual(['Journal.close']);
+
+      await handler(undefined, createFakeContext());
+
+      expect(pools.map((pool) => pool.ended)).toEqual([true, false]);
+      expect(handler.environment.resolve(Connection).pool).toBe(pools[1]);
+    });
+
+    it('releases the value at the final shutdown', async () => {
+      const client = new Closable();
+      const handler = await failOnce(client);
+      await handler(undefined, createFakeContext());
+
+      const report = await handler.shutdown();
+
+      expect(client.ended).toBe(true);
+      expect(pools.map((pool) => pool.ended)).toEqual([true, true]);
+      expect(report.steps.map((step) => step.name).sort()).toEqual([
+        '"CLIENT".end',
+        '"POOL".end',
+        'Journal.close',
+      ]);
+    });
+  });
+
   describe('when the handler is invoked before INIT has finished', () => {
     it('waits for INIT, as a CommonJS entry does on its first event', async () => {
       const handler = createHandler(Orders, { logger: silent() });
