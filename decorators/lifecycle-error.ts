@@ -9,6 +9,7 @@ export type LifecycleErrorCode =
   | 'MISSING_TYPE_INFO'
   | 'DEPENDENCY_CYCLE'
   | 'RESOLUTION_FAILED'
+  | 'BUILT_AFTER_INIT'
   | 'INIT_FAILED'
   | 'HOOK_FAILED'
   | 'HOOK_TIMED_OUT'

@@ -78,6 +78,8 @@ function untypedPositions(ctor: AnyClass): string {
 export interface GraphWalk {
   /** Every token the graph reaches, the root included. */
   readonly tokens: ReadonlySet<InjectionToken<unknown>>;
+  /** Every class it reaches, with the chain that reached it first. */
+  readonly classes: ReadonlyMap<AnyClass, string>;
   readonly problems: readonly GraphProblem[];
 }
 
@@ -90,10 +92,42 @@ export function walkGraph(
   container: DependencyContainer,
   root: AnyClass,
 ): GraphWalk {
+  return walkFrom(container, root as InjectionToken<unknown>, '', true);
+}
+
+/**
+ * Walks the graph reachable from one token resolved outside the constructor
+ * graph, as {@link walkGraph} does: what a factory resolves, or what an
+ * invocation-scoped class needs. `where` names who asks for it (`"POOL"
+ * factory`), for the messages.
+ */
+export function walkToken(
+  container: DependencyContainer,
+  token: InjectionToken<unknown>,
+  where: string,
+  known: ReadonlySet<unknown>,
+): GraphWalk {
+  // delay(() => Class) itself: its class is resolved, and seen, on first use.
+  if (token instanceof DelayedConstructor) {
+    return { tokens: new Set(), classes: new Map(), problems: [] };
+  }
+  const asClass =
+    typeof token === 'function' &&
+    registrationsOf(container, token).length === 0;
+  return walkFrom(container, token, where, asClass, known);
+}
+
+function walkFrom(
+  container: DependencyContainer,
+  root: InjectionToken<unknown>,
+  where: string,
+  asClass: boolean,
+  // Tokens an earlier walk checked: not walked again.
+  known: ReadonlySet<unknown> = new Set(),
+): GraphWalk {
   const problems: GraphProblem[] = [];
-  const tokens = new Set<InjectionToken<unknown>>([
-    root as InjectionToken<unknown>,
-  ]);
+  const tokens = new Set<InjectionToken<unknown>>([root]);
+  const classes = new Map<AnyClass, string>();
   const done = new Set<unknown>();
   // The classes being visited, each with the parameter being followed.
   const path: { readonly ctor: AnyClass; parameter: number }[] = [];
@@ -115,6 +149,7 @@ export function walkGraph(
     }
     if (done.has(ctor)) return;
     done.add(ctor);
+    classes.set(ctor, `${from}${tokenName(ctor)}`);
 
     const tokens = parameterTokens(ctor);
     if (tokens === undefined) {
@@ -135,7 +170,7 @@ export function walkGraph(
     path.push(step);
     tokens.forEach((token, index) => {
       step.parameter = index;
-      const where = `${tokenName(ctor)} parameter #${index}`;
+      const where = `${from}${tokenName(ctor)} parameter #${index}`;
       visitParameter(token, where, ctor);
     });
     path.pop();
@@ -182,6 +217,7 @@ export function walkGraph(
   };
 
   const visitToken = (token: InjectionToken<unknown>, where: string): void => {
+    if (known.has(token)) return;
     const registrations = registrationsOf(container, token);
     const from = `${where} -> `;
     tokens.add(token);
@@ -227,13 +263,15 @@ export function walkGraph(
     });
   };
 
-  visitClass(root, '');
-  return { tokens, problems };
+  const prefix = where === '' ? '' : `${where} -> `;
+  if (asClass) visitClass(root as AnyClass, prefix);
+  else visitToken(root, where || `resolve(${tokenName(root)})`);
+  return { tokens, classes, problems };
 }
 
 /** Throws one error listing every problem, or returns when there are none. */
 export function assertNoProblems(
-  root: AnyClass,
+  root: unknown,
   problems: readonly GraphProblem[],
 ): void {
   if (problems.length === 0) return;

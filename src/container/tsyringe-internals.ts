@@ -97,40 +97,78 @@ export interface Resolution {
   readonly dependencies: ReadonlySet<unknown>;
 }
 
+/** What {@link trackResolutions} asks and tells about each resolution. */
+export interface ResolutionTracking {
+  /**
+   * Called once per token, the first time it is resolved through the
+   * container, before it resolves; `parent` is the token whose resolution
+   * asked for it. What it throws refuses the resolution.
+   */
+  readonly firstSeen: (
+    token: InjectionToken<unknown>,
+    parent: InjectionToken<unknown> | undefined,
+  ) => void;
+  /** Whether to report what resolving `token` gives, now. */
+  readonly reports: (token: InjectionToken<unknown>) => boolean;
+  /** A reported resolution, with the values it resolved on the way. */
+  readonly resolved: (resolution: Resolution) => void;
+}
+
 /**
- * Reports every value `container` resolves, in the order resolutions finish,
- * with the values each one resolved on the way. tsyringe calls
- * `this.resolve` for every constructor parameter and every factory receives
- * the container itself, so an own-property override on the container sees
- * the whole graph, including what factories resolve.
+ * Watches every value `container` resolves, for as long as the container
+ * lives. tsyringe calls `this.resolve` for every constructor parameter and
+ * every factory receives the container itself, so an own-property override
+ * on the container sees the whole graph, including what factories resolve.
  *
- * Returns a function that stops the reporting.
+ * An error `firstSeen` throws reaches the outermost `resolve` as it was
+ * thrown: tsyringe turns an error inside a constructor parameter into a
+ * plain Error with its own text, which would lose the code and message.
  */
-export function traceResolutions(
+export function trackResolutions(
   container: DependencyContainer,
-  onResolved: (resolution: Resolution) => void,
-): () => void {
+  tracking: ResolutionTracking,
+): void {
   const inner = internals(container);
   const resolve = inner.resolve.bind(container);
   const resolveAll = inner.resolveAll.bind(container);
-  const stack: Set<unknown>[] = [];
+  const seen = new Set<unknown>();
+  const resolving: InjectionToken<unknown>[] = [];
+  const collecting: Set<unknown>[] = [];
+  let refusal: { error: unknown } | undefined;
 
   const traced = <T>(
     token: InjectionToken<unknown>,
     run: () => T,
     values: (result: T) => unknown[],
   ): T => {
-    const dependencies = new Set<unknown>();
-    stack.push(dependencies);
+    if (!seen.has(token)) {
+      try {
+        tracking.firstSeen(token, resolving.at(-1));
+      } catch (error) {
+        if (resolving.length > 0) refusal ??= { error };
+        throw error;
+      }
+      seen.add(token);
+    }
+
+    const reported = tracking.reports(token);
+    const dependencies = reported ? new Set<unknown>() : undefined;
+    if (dependencies) collecting.push(dependencies);
+    resolving.push(token);
     let result: T;
     try {
       result = run();
+    } catch (error) {
+      throw resolving.length === 1 && refusal ? refusal.error : error;
     } finally {
-      stack.pop();
+      resolving.pop();
+      if (dependencies) collecting.pop();
+      if (resolving.length === 0) refusal = undefined;
     }
+
     for (const value of values(result)) {
-      onResolved({ token, value, dependencies });
-      stack.at(-1)?.add(value);
+      if (dependencies) tracking.resolved({ token, value, dependencies });
+      collecting.at(-1)?.add(value);
     }
     return result;
   };
@@ -148,9 +186,4 @@ export function traceResolutions(
       () => (resolveAll as (...args: unknown[]) => unknown[])(token, ...rest),
       (values) => values,
     );
-
-  return () => {
-    delete target.resolve;
-    delete target.resolveAll;
-  };
 }

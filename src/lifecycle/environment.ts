@@ -155,8 +155,8 @@ export class Environment {
 
   #phase: Phase = 'INIT';
   #container: DependencyContainer | undefined;
-  #nodes: readonly BuiltNode[] = [];
-  #lazies: readonly InstalledLazy[] = [];
+  #nodes: BuiltNode[] = [];
+  #lazies: InstalledLazy[] = [];
   #initSteps: StepResult[] = [];
   #initDurationMs: number | undefined;
   #counts: InvocationCounts = {
@@ -275,6 +275,7 @@ export class Environment {
     this.dispatch = this.#afterInit;
     this.#initSteps = [];
     const built: BuiltNode[] = [];
+    const lazies: InstalledLazy[] = [];
     const initialised = new Set<BuiltNode>();
 
     try {
@@ -286,8 +287,17 @@ export class Environment {
           ...(this.#options.providers ?? []),
         ],
         built,
+        // Built on first use after the build (only an invocation-scoped
+        // class needs it): released at SHUTDOWN with the rest, its @Lazy
+        // members installed. During INIT it joins `built`.
+        builtLater: (node) => {
+          lazies.push(...installLazyMembers(node.instance));
+          (this.#phase === 'INIT' ? built : this.#nodes).push(node);
+        },
       });
-      const lazies = built.flatMap((node) => installLazyMembers(node.instance));
+      lazies.push(
+        ...built.flatMap((node) => installLazyMembers(node.instance)),
+      );
 
       for (const node of built) {
         initialised.add(node);
