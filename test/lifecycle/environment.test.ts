@@ -295,6 +295,182 @@ describe('Environment', () => {
     });
   });
 
+  describe('when a factory or value has another release member', () => {
+    const CLIENT = Symbol('CLIENT');
+    // ES2022 lib: the explicit-resource-management symbols, typed by hand.
+    const { asyncDispose, dispose } = Symbol as unknown as {
+      asyncDispose: symbol;
+      dispose: symbol;
+    };
+
+    @Handler()
+    class UsesClient {
+      constructor(@inject(CLIENT) readonly client: object) {}
+      handle(): void {}
+    }
+
+    it.each<string | symbol>([
+      'close',
+      'dispose',
+      'destroy',
+      asyncDispose,
+      dispose,
+    ])('releases one through %s', async (member) => {
+      // As the report names a member: a symbol in brackets.
+      const shown =
+        typeof member === 'symbol' ? `[${member.toString()}]` : member;
+      const released: string[] = [];
+      const client = { [member]: () => released.push(shown) };
+      const bed = await createTestBed(UsesClient, {
+        providers: [{ token: CLIENT, useFactory: () => client }],
+      });
+
+      const report = await bed.shutdown();
+
+      expect(released).toEqual([shown]);
+      expect(report.steps).toEqual([
+        expect.objectContaining({
+          kind: 'dispose',
+          name: `"Symbol(CLIENT)".${shown}`,
+          outcome: 'ok',
+        }),
+      ]);
+    });
+
+    it('prefers Symbol.asyncDispose over the usual names, and calls one only', async () => {
+      const released: string[] = [];
+      const client = {
+        end: () => released.push('end'),
+        close: () => released.push('close'),
+        [asyncDispose]: async () => {
+          released.push('asyncDispose');
+        },
+      };
+      const bed = await createTestBed(UsesClient, {
+        providers: [{ token: CLIENT, useValue: client }],
+      });
+
+      await bed.shutdown();
+
+      expect(released).toEqual(['asyncDispose']);
+    });
+
+    it('releases a class instance only through dispose(), not close()', async () => {
+      const released: string[] = [];
+      @singleton()
+      class Disposable {
+        dispose(): void {
+          released.push('Disposable.dispose');
+        }
+      }
+      @singleton()
+      class Closable {
+        close(): void {
+          released.push('Closable.close');
+        }
+      }
+      @Handler()
+      class Both {
+        constructor(
+          readonly disposable: Disposable,
+          readonly closable: Closable,
+        ) {}
+        handle(): void {}
+      }
+      const bed = await createTestBed(Both);
+
+      await bed.shutdown();
+
+      expect(released).toEqual(['Disposable.dispose']);
+    });
+  });
+
+  describe('when disposers depend on each other', () => {
+    const POOL = 'POOL';
+    const REPOSITORY = 'REPOSITORY';
+    const released: string[] = [];
+
+    @singleton()
+    class Sessions {
+      constructor(@inject(REPOSITORY) readonly repository: object) {}
+
+      @OnShutdown()
+      async flush(): Promise<void> {
+        await tick();
+        released.push('Sessions.flush');
+      }
+    }
+
+    @Handler()
+    class Layered {
+      constructor(readonly sessions: Sessions) {}
+      handle(): void {}
+    }
+
+    it('releases each after everything that uses it, through factories too', async () => {
+      released.length = 0;
+      const bed = await createTestBed(Layered, {
+        providers: [
+          {
+            token: POOL,
+            useFactory: () => ({
+              end: () => released.push('pool.end'),
+            }),
+          },
+          {
+            token: REPOSITORY,
+            useFactory: (c) => ({
+              pool: c.resolve(POOL),
+              close: async () => {
+                await tick();
+                released.push('repository.close');
+              },
+            }),
+          },
+        ],
+      });
+
+      await bed.shutdown();
+
+      expect(released).toEqual([
+        'Sessions.flush',
+        'repository.close',
+        'pool.end',
+      ]);
+    });
+  });
+
+  describe('when an init hook does not settle within its timeoutMs', () => {
+    @singleton()
+    class Slow {
+      @OnInit({ timeoutMs: 20 })
+      connect(): Promise<void> {
+        return new Promise(() => undefined);
+      }
+    }
+
+    @Handler()
+    class Waits {
+      constructor(readonly slow: Slow) {}
+      handle(): void {}
+    }
+
+    it('fails INIT with HOOK_TIMED_OUT naming the hook and what to do', async () => {
+      const error = await createTestBed(Waits).catch((e: unknown) => e);
+
+      expect(LifecycleError.is(error)).toBe(true);
+      expect(error).toMatchObject({
+        code: 'HOOK_TIMED_OUT',
+        message: expect.stringContaining(
+          '@OnInit on Slow.connect: hook did not settle within its timeoutMs',
+        ),
+      });
+      expect((error as Error).message).toContain(
+        'raise timeoutMs or make the hook faster',
+      );
+    });
+  });
+
   describe('when an init hook fails', () => {
     let attempts = 0;
     const closed: string[] = [];
