@@ -42,7 +42,7 @@ export default tseslint.config(
       ...jest.configs['flat/recommended'].rules,
       'jest/no-focused-tests': 'error',
       'jest/no-disabled-tests': 'error',
-      'jest/expect-expect': 'off',
+      'jest/expect-expect': ['error', { assertFunctionNames: ['expect'] }],
       'jest/valid-title': ['error', { ignoreTypeOfDescribeName: true }],
     },
   },

@@ -3,8 +3,10 @@ import { assertPositive, memberName, recordHook } from './hook-metadata';
 /** Options of {@link OnShutdown}. */
 export interface OnShutdownOptions {
   /**
-   * The most this hook may take, in milliseconds. It never exceeds what is
-   * left of the environment's shutdown budget.
+   * The most this hook may take, in milliseconds. Shorter than its group's
+   * share of the shutdown budget, it cuts the hook sooner; longer, the hook
+   * may run past the share only into time the later groups (what it depends
+   * on) are not guaranteed, and never past what is left of the budget.
    */
   readonly timeoutMs?: number;
 }

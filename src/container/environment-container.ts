@@ -2,16 +2,31 @@ import {
   DependencyContainer,
   InjectionToken,
   container as globalContainer,
+  isFactoryProvider,
 } from 'tsyringe';
-import type { AnyClass } from '../../decorators/hook-metadata';
+import {
+  DECORATOR_NAMES,
+  readHooks,
+  readLazyMembers,
+  type AnyClass,
+  type HookKind,
+} from '../../decorators/hook-metadata';
+import { isInvocationScoped } from '../../decorators/invocation-scoped.decorator';
+import type { LazyOptions } from '../../decorators/lazy.decorator';
 import { LifecycleError } from '../../decorators/lifecycle-error';
-import { assertNoProblems, tokenName, walkGraph } from './graph-check';
+import {
+  assertNoProblems,
+  tokenName,
+  walkGraph,
+  walkToken,
+  type GraphWalk,
+} from './graph-check';
 import {
   ProviderKind,
   providerKind,
   registerOnce,
   registrationsOf,
-  traceResolutions,
+  trackResolutions,
 } from './tsyringe-internals';
 
 /** A provider for one token, as `createHandler` and the test bed take it. */
@@ -58,6 +73,12 @@ export interface GraphOptions {
    * a caller still knows what to release when building fails half-way.
    */
   readonly built?: BuiltNode[];
+  /**
+   * Told of each object the container builds after the build itself, the
+   * first time something resolves it: what only an `@InvocationScoped`
+   * class or a `delay()` proxy needs. It is built once, in this container.
+   */
+  readonly builtLater?: (node: BuiltNode) => void;
 }
 
 function registerProviders(
@@ -115,6 +136,7 @@ export function checkEnvironmentGraph(
   const child = (options.parent ?? globalContainer).createChildContainer();
   registerProviders(child, options.providers ?? []);
 
+  // Limitation: factories do not run here, so what they resolve is not checked; a factory asking for a missing token passes and fails at INIT.
   assertNoProblems(root, walkGraph(child, root).problems);
 }
 
@@ -122,9 +144,17 @@ export function checkEnvironmentGraph(
  * Builds the object graph of `root` in a fresh container: checks the whole
  * graph first, then resolves it, recording every object built.
  *
+ * What the constructor graph does not show is checked and adopted the
+ * first time something resolves it through the container: a token a factory
+ * resolves, or what an `@InvocationScoped` class needs. It is built in this
+ * container too, once, so no environment shares it with another or with
+ * tsyringe's root container; during the build it takes its place in the
+ * dependency order like the rest.
+ *
  * Throws a `LifecycleError` naming the class and parameter when a provider
- * is missing, a cycle exists or constructor types are unknown, and wraps any
- * error a constructor or factory throws.
+ * is missing, a cycle exists or constructor types are unknown (for a token
+ * a factory resolves: naming the factory's token), and wraps any error a
+ * constructor or factory throws.
  */
 export function buildEnvironmentGraph(
   root: AnyClass,
@@ -137,33 +167,125 @@ export function buildEnvironmentGraph(
   assertNoProblems(root, walk.problems);
   adoptRegistrations(child, walk.tokens);
 
+  const checked = new Set<unknown>(walk.tokens);
+  // Adopted after the build and not built yet: reported once built.
+  const later = new Set<unknown>();
   const nodes = new Map<unknown, BuiltNode>();
   const built = options.built ?? [];
-  const stop = traceResolutions(child, ({ token, value, dependencies }) => {
-    if (typeof value !== 'object' || value === null || nodes.has(value)) {
-      return;
+  const refusals = new WeakSet<object>();
+  let building = true;
+
+  const adopt = (token: InjectionToken<unknown>, parent: unknown): void => {
+    if (checked.has(token)) return;
+
+    const found = walkToken(child, token, asker(child, parent), checked);
+    try {
+      assertNoProblems(root, found.problems);
+      if (!building) refuseHooksAfterInit(found);
+    } catch (error) {
+      refusals.add(error as object);
+      throw error;
     }
-    const [registration] = registrationsOf(child, token);
-    const node: BuiltNode = {
-      token,
-      instance: value,
-      kind: registration ? providerKind(registration.provider) : 'class',
-      dependencies: [...dependencies].flatMap((dep) => nodes.get(dep) ?? []),
-    };
-    nodes.set(value, node);
-    built.push(node);
+
+    const fresh = [...found.tokens].filter((t) => !checked.has(t));
+    adoptRegistrations(
+      child,
+      fresh.filter((t) => !isScopedClass(child, t)),
+    );
+    for (const t of fresh) {
+      checked.add(t);
+      if (!building && !isScopedClass(child, t)) later.add(t);
+    }
+  };
+
+  trackResolutions(child, {
+    firstSeen: adopt,
+    reports: (token) => building || later.has(token),
+    resolved: ({ token, value, dependencies }) => {
+      later.delete(token);
+      if (typeof value !== 'object' || value === null || nodes.has(value)) {
+        return;
+      }
+      const registration = registrationsOf(child, token).at(-1);
+      const node: BuiltNode = {
+        token,
+        instance: value,
+        kind: registration ? providerKind(registration.provider) : 'class',
+        dependencies: [...dependencies].flatMap((dep) => nodes.get(dep) ?? []),
+      };
+      nodes.set(value, node);
+      if (building) built.push(node);
+      else options.builtLater?.(node);
+    },
   });
 
   try {
     const instance = child.resolve(root as never) as object;
     return { container: child, root: instance, nodes: built };
   } catch (error) {
+    if (refusals.has(error as object)) throw error;
     throw new LifecycleError(
       'RESOLUTION_FAILED',
       `Cannot build ${tokenName(root)}: ${(error as Error)?.message ?? error}`,
       { cause: error },
     );
   } finally {
-    stop();
+    building = false;
+  }
+}
+
+/** Who resolves a token outside the constructor graph, for messages. */
+function asker(child: DependencyContainer, parent: unknown): string {
+  if (parent === undefined) return '';
+
+  const token = parent as InjectionToken<unknown>;
+  const registration = registrationsOf(child, token).at(-1);
+  const factory = registration && isFactoryProvider(registration.provider);
+  return factory ? `${tokenName(token)} factory` : tokenName(token);
+}
+
+/** An `@InvocationScoped` class: built per invocation, never adopted. */
+function isScopedClass(child: DependencyContainer, token: unknown): boolean {
+  return (
+    typeof token === 'function' &&
+    isInvocationScoped(token as AnyClass) &&
+    registrationsOf(child, token as InjectionToken<unknown>).length === 0
+  );
+}
+
+// What cannot run for an object built after INIT: INIT is over and the
+// invocation path was compiled from the objects INIT built.
+const INIT_ONLY: readonly HookKind[] = [
+  'onInit',
+  'beforeInvoke',
+  'afterInvoke',
+  'onError',
+];
+
+/**
+ * Throws when a class first needed after INIT has hooks that can only run
+ * for what INIT built. Its `@OnShutdown` hooks and `@Lazy` members work.
+ */
+function refuseHooksAfterInit(found: GraphWalk): void {
+  for (const [ctor, chain] of found.classes) {
+    if (isInvocationScoped(ctor)) continue;
+
+    const hooks = INIT_ONLY.filter(
+      (kind) => readHooks(ctor, kind).length > 0,
+    ).map((kind) => DECORATOR_NAMES[kind]);
+    const eager = readLazyMembers<LazyOptions>(ctor).some(
+      ({ options }) => options.eager === true,
+    );
+    if (eager) hooks.push('eager @Lazy');
+    if (hooks.length === 0) continue;
+
+    const name = tokenName(ctor);
+    throw new LifecycleError(
+      'BUILT_AFTER_INIT',
+      `${chain}: ${name} is first needed after INIT (nothing the handler's ` +
+        `constructors need reaches it), so its ${hooks.join(', ')} ` +
+        `members cannot run. Inject ${name} into the handler or one of ` +
+        'its services, so that INIT builds it.',
+    );
   }
 }

@@ -60,10 +60,26 @@ function parameterTokens(ctor: AnyClass): unknown[] | undefined {
   return types.map((type, index) => explicit[index] ?? type);
 }
 
+/** `parameter #0 has` or `parameters #0 and #2 have`: those without a token. */
+function untypedPositions(ctor: AnyClass): string {
+  const explicit =
+    (Reflect.getOwnMetadata(INJECTION_TOKENS, ctor) as
+      Record<string, unknown> | undefined) ?? {};
+  const positions = Array.from({ length: ctor.length }, (_, i) => i)
+    .filter((index) => explicit[index] === undefined)
+    .map((index) => `#${index}`);
+
+  if (positions.length === 1) return `parameter ${positions[0]} has`;
+  const last = positions.pop();
+  return `parameters ${positions.join(', ')} and ${last} have`;
+}
+
 /** What a walk of the dependency graph found. */
 export interface GraphWalk {
   /** Every token the graph reaches, the root included. */
   readonly tokens: ReadonlySet<InjectionToken<unknown>>;
+  /** Every class it reaches, with the chain that reached it first. */
+  readonly classes: ReadonlyMap<AnyClass, string>;
   readonly problems: readonly GraphProblem[];
 }
 
@@ -76,27 +92,64 @@ export function walkGraph(
   container: DependencyContainer,
   root: AnyClass,
 ): GraphWalk {
+  return walkFrom(container, root as InjectionToken<unknown>, '', true);
+}
+
+/**
+ * Walks the graph reachable from one token resolved outside the constructor
+ * graph, as {@link walkGraph} does: what a factory resolves, or what an
+ * invocation-scoped class needs. `where` names who asks for it (`"POOL"
+ * factory`), for the messages.
+ */
+export function walkToken(
+  container: DependencyContainer,
+  token: InjectionToken<unknown>,
+  where: string,
+  known: ReadonlySet<unknown>,
+): GraphWalk {
+  // delay(() => Class) itself: its class is resolved, and seen, on first use.
+  if (token instanceof DelayedConstructor) {
+    return { tokens: new Set(), classes: new Map(), problems: [] };
+  }
+  const asClass =
+    typeof token === 'function' &&
+    registrationsOf(container, token).length === 0;
+  return walkFrom(container, token, where, asClass, known);
+}
+
+function walkFrom(
+  container: DependencyContainer,
+  root: InjectionToken<unknown>,
+  where: string,
+  asClass: boolean,
+  // Tokens an earlier walk checked: not walked again.
+  known: ReadonlySet<unknown> = new Set(),
+): GraphWalk {
   const problems: GraphProblem[] = [];
-  const tokens = new Set<InjectionToken<unknown>>([
-    root as InjectionToken<unknown>,
-  ]);
+  const tokens = new Set<InjectionToken<unknown>>([root]);
+  const classes = new Map<AnyClass, string>();
   const done = new Set<unknown>();
-  const path: AnyClass[] = [];
+  // The classes being visited, each with the parameter being followed.
+  const path: { readonly ctor: AnyClass; parameter: number }[] = [];
 
   const visitClass = (ctor: AnyClass, from: string): void => {
-    if (path.includes(ctor)) {
-      const cycle = [...path.slice(path.indexOf(ctor)), ctor];
+    const start = path.findIndex((step) => step.ctor === ctor);
+    if (start !== -1) {
+      const chain = path
+        .slice(start)
+        .map((step) => `${tokenName(step.ctor)} parameter #${step.parameter}`);
       problems.push({
         code: 'DEPENDENCY_CYCLE',
         message:
-          `${cycle.map(tokenName).join(' -> ')}: these constructors depend ` +
-          'on each other. Break the cycle, or inject one side with ' +
+          `${[...chain, tokenName(ctor)].join(' -> ')}: these constructors ` +
+          'depend on each other. Break the cycle, or inject one side with ' +
           '@inject(delay(() => Class)).',
       });
       return;
     }
     if (done.has(ctor)) return;
     done.add(ctor);
+    classes.set(ctor, `${from}${tokenName(ctor)}`);
 
     const tokens = parameterTokens(ctor);
     if (tokens === undefined) {
@@ -104,17 +157,20 @@ export function walkGraph(
         code: 'MISSING_TYPE_INFO',
         message:
           `${from}${tokenName(ctor)} has ${ctor.length} constructor ` +
-          'parameter(s) but no type metadata. Mark the class with ' +
-          '@injectable() or @singleton(); if it is marked, the build dropped ' +
-          'decorator metadata (esbuild does not emit it): compile with tsc ' +
-          'or a plugin that emits it, or give every parameter @inject(Token).',
+          `parameter(s) but no type metadata; ${untypedPositions(ctor)} ` +
+          'no @inject(Token) either. Mark the class with @injectable() or ' +
+          '@singleton(); if it is marked, the build dropped decorator ' +
+          'metadata (esbuild does not emit it): compile with tsc or a ' +
+          'plugin that emits it, or give every parameter @inject(Token).',
       });
       return;
     }
 
-    path.push(ctor);
+    const step = { ctor, parameter: 0 };
+    path.push(step);
     tokens.forEach((token, index) => {
-      const where = `${tokenName(ctor)} parameter #${index}`;
+      step.parameter = index;
+      const where = `${from}${tokenName(ctor)} parameter #${index}`;
       visitParameter(token, where, ctor);
     });
     path.pop();
@@ -161,6 +217,7 @@ export function walkGraph(
   };
 
   const visitToken = (token: InjectionToken<unknown>, where: string): void => {
+    if (known.has(token)) return;
     const registrations = registrationsOf(container, token);
     const from = `${where} -> `;
     tokens.add(token);
@@ -206,13 +263,15 @@ export function walkGraph(
     });
   };
 
-  visitClass(root, '');
-  return { tokens, problems };
+  const prefix = where === '' ? '' : `${where} -> `;
+  if (asClass) visitClass(root as AnyClass, prefix);
+  else visitToken(root, where || `resolve(${tokenName(root)})`);
+  return { tokens, classes, problems };
 }
 
 /** Throws one error listing every problem, or returns when there are none. */
 export function assertNoProblems(
-  root: AnyClass,
+  root: unknown,
   problems: readonly GraphProblem[],
 ): void {
   if (problems.length === 0) return;

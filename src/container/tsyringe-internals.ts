@@ -97,60 +97,95 @@ export interface Resolution {
   readonly dependencies: ReadonlySet<unknown>;
 }
 
-/**
- * Reports every value `container` resolves, in the order resolutions finish,
- * with the values each one resolved on the way. tsyringe calls
- * `this.resolve` for every constructor parameter and every factory receives
- * the container itself, so an own-property override on the container sees
- * the whole graph, including what factories resolve.
- *
- * Returns a function that stops the reporting.
- */
-export function traceResolutions(
-  container: DependencyContainer,
-  onResolved: (resolution: Resolution) => void,
-): () => void {
-  const inner = internals(container);
-  const resolve = inner.resolve.bind(container);
-  const resolveAll = inner.resolveAll.bind(container);
-  const stack: Set<unknown>[] = [];
-
-  const traced = <T>(
+/** What {@link trackResolutions} asks and tells about each resolution. */
+export interface ResolutionTracking {
+  /**
+   * Called once per token, the first time it is resolved through the
+   * container, before it resolves; `parent` is the token whose resolution
+   * asked for it. What it throws refuses the resolution.
+   */
+  readonly firstSeen: (
     token: InjectionToken<unknown>,
-    run: () => T,
-    values: (result: T) => unknown[],
-  ): T => {
-    const dependencies = new Set<unknown>();
-    stack.push(dependencies);
-    let result: T;
-    try {
-      result = run();
-    } finally {
-      stack.pop();
+    parent: InjectionToken<unknown> | undefined,
+  ) => void;
+  /** Whether to report what resolving `token` gives, now. */
+  readonly reports: (token: InjectionToken<unknown>) => boolean;
+  /** A reported resolution, with the values it resolved on the way. */
+  readonly resolved: (resolution: Resolution) => void;
+}
+
+/**
+ * Watches every value `container` resolves, for as long as the container
+ * lives. tsyringe calls `this.resolve` for every constructor parameter and
+ * every factory receives the container itself, so an own-property override
+ * on the container sees the whole graph, including what factories resolve.
+ *
+ * An error `firstSeen` throws reaches the outermost `resolve` as it was
+ * thrown: tsyringe turns an error inside a constructor parameter into a
+ * plain Error with its own text, which would lose the code and message.
+ */
+export function trackResolutions(
+  container: DependencyContainer,
+  tracking: ResolutionTracking,
+): void {
+  type Resolve = (
+    token: unknown,
+    context: unknown,
+    optional: unknown,
+  ) => unknown;
+  const inner = internals(container);
+  const resolve = inner.resolve.bind(container) as Resolve;
+  const resolveAll = inner.resolveAll.bind(container) as Resolve;
+  const seen = new Set<unknown>();
+  const resolving: InjectionToken<unknown>[] = [];
+  const collecting: Set<unknown>[] = [];
+  let refusal: { error: unknown } | undefined;
+
+  // No closure per call: after INIT this runs for every InvocationScope.get
+  // that builds, where it adds about 47 ns to tsyringe's 110 ns resolve
+  // (median of paired rounds, Node.js 20).
+  const traced = (
+    all: boolean,
+    token: InjectionToken<unknown>,
+    context: unknown,
+    isOptional: unknown,
+  ): unknown => {
+    if (!seen.has(token)) {
+      try {
+        tracking.firstSeen(token, resolving.at(-1));
+      } catch (error) {
+        if (resolving.length > 0) refusal ??= { error };
+        throw error;
+      }
+      seen.add(token);
     }
-    for (const value of values(result)) {
-      onResolved({ token, value, dependencies });
-      stack.at(-1)?.add(value);
+
+    const dependencies = tracking.reports(token)
+      ? new Set<unknown>()
+      : undefined;
+    if (dependencies) collecting.push(dependencies);
+    resolving.push(token);
+    let result: unknown;
+    try {
+      result = (all ? resolveAll : resolve)(token, context, isOptional);
+    } catch (error) {
+      throw resolving.length === 1 && refusal ? refusal.error : error;
+    } finally {
+      resolving.pop();
+      if (dependencies) collecting.pop();
+      if (resolving.length === 0) refusal = undefined;
+    }
+
+    for (const value of all ? (result as unknown[]) : [result]) {
+      if (dependencies) tracking.resolved({ token, value, dependencies });
+      collecting.at(-1)?.add(value);
     }
     return result;
   };
 
   const target = container as unknown as Record<string, unknown>;
-  target.resolve = (token: InjectionToken<unknown>, ...rest: unknown[]) =>
-    traced(
-      token,
-      () => (resolve as (...args: unknown[]) => unknown)(token, ...rest),
-      (value) => [value],
-    );
-  target.resolveAll = (token: InjectionToken<unknown>, ...rest: unknown[]) =>
-    traced(
-      token,
-      () => (resolveAll as (...args: unknown[]) => unknown[])(token, ...rest),
-      (values) => values,
-    );
-
-  return () => {
-    delete target.resolve;
-    delete target.resolveAll;
-  };
+  target.resolve = (token: never, context?: unknown, isOptional?: unknown) =>
+    traced(false, token, context, isOptional);
+  target.resolveAll = (token: never, context?: unknown, isOptional?: unknown) =>
+    traced(true, token, context, isOptional);
 }

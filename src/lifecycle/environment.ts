@@ -118,6 +118,11 @@ export interface EnvironmentStats {
 
 const DEFAULT_SHUTDOWN_BUDGET_MS = 450;
 
+/** The logger and scope the framework registers for itself. */
+function isFrameworkValue(node: BuiltNode): boolean {
+  return node.token === LOGGER || node.token === InvocationScope;
+}
+
 // Lambda starts an environment with one of these; only the first invocation
 // of an on-demand one makes its caller wait for INIT.
 // https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html
@@ -150,8 +155,8 @@ export class Environment {
 
   #phase: Phase = 'INIT';
   #container: DependencyContainer | undefined;
-  #nodes: readonly BuiltNode[] = [];
-  #lazies: readonly InstalledLazy[] = [];
+  #nodes: BuiltNode[] = [];
+  #lazies: InstalledLazy[] = [];
   #initSteps: StepResult[] = [];
   #initDurationMs: number | undefined;
   #counts: InvocationCounts = {
@@ -175,7 +180,7 @@ export class Environment {
     const handler = readHandlerMetadata(handlerClass);
     if (handler === undefined) {
       throw new LifecycleError(
-        'MISSING_HANDLE_METHOD',
+        'NOT_A_HANDLER',
         `createHandler(${handlerClass.name}): the class is not marked with ` +
           '@Handler(). Add @Handler() to it.',
       );
@@ -270,6 +275,7 @@ export class Environment {
     this.dispatch = this.#afterInit;
     this.#initSteps = [];
     const built: BuiltNode[] = [];
+    const lazies: InstalledLazy[] = [];
     const initialised = new Set<BuiltNode>();
 
     try {
@@ -281,18 +287,24 @@ export class Environment {
           ...(this.#options.providers ?? []),
         ],
         built,
+        // Built on first use after the build (only an invocation-scoped
+        // class needs it): released at SHUTDOWN with the rest, its @Lazy
+        // members installed. During INIT it joins `built`.
+        builtLater: (node) => {
+          lazies.push(...installLazyMembers(node.instance));
+          (this.#phase === 'INIT' ? built : this.#nodes).push(node);
+        },
       });
-      const lazies = built.flatMap((node) => installLazyMembers(node.instance));
+      lazies.push(
+        ...built.flatMap((node) => installLazyMembers(node.instance)),
+      );
 
       for (const node of built) {
         initialised.add(node);
         await this.#runInitSteps(this.#initStepsOf(node, lazies));
       }
 
-      // The framework's own values are not the environment's to release.
-      this.#nodes = built.filter(
-        (node) => node.token !== LOGGER && node.token !== InvocationScope,
-      );
+      this.#nodes = built.filter((node) => !isFrameworkValue(node));
       this.#lazies = lazies;
       this.#container = graph.container;
       this.#initDurationMs = now() - started;
@@ -349,9 +361,16 @@ export class Environment {
   }
 
   /**
-   * After a failed INIT: releases everything that may hold a resource (all
-   * built objects except those whose init hooks never started) and leaves
-   * the environment FAILED, ready to start again.
+   * After a failed INIT: releases what this attempt created and may hold a
+   * resource, and leaves the environment FAILED, ready to start again.
+   *
+   * Who owns what: the environment owns what it built, the instances of
+   * classes and the results of factories, and releases them here, except a
+   * class whose init hooks never started (it has opened nothing yet). A
+   * value the caller registered (`useValue`) stays the caller's: the next
+   * attempt registers the same object again, so it is not released here,
+   * only at the final SHUTDOWN. The framework's own values (the logger,
+   * `InvocationScope`) are never released.
    */
   async #abandon(
     built: readonly BuiltNode[],
@@ -364,7 +383,9 @@ export class Environment {
       this.#initSummary('failed', now() - startedAt, [], [], error),
     );
     const live = built.filter(
-      (node) => started.has(node) || initSteps(node).length === 0,
+      (node) =>
+        node.kind !== 'value' &&
+        (started.has(node) || initSteps(node).length === 0),
     );
     await runShutdown(
       live,

@@ -171,11 +171,40 @@ function shutdownLevels(nodes: readonly BuiltNode[]): BuiltNode[][] {
 }
 
 /**
+ * How long one shutdown step may run, in ms from `at`.
+ *
+ * The rule: every group is guaranteed an equal part of the budget
+ * (`budgetMs / groups`); a group's steps get a fair share of what is left
+ * (what is left divided by the groups still to run), so time an earlier
+ * group did not use passes on; a step's own `timeoutMs` can shorten its
+ * deadline, or lengthen it only into time the later groups' guaranteed
+ * parts do not claim, and never past what is left of the budget.
+ */
+function stepDeadline(budget: {
+  /** When the budget ends (now() scale). */
+  readonly endsAt: number;
+  /** When the fair share of this step's group ends. */
+  readonly shareEndsAt: number;
+  /** Time the groups after this one are guaranteed, in ms. */
+  readonly reservedAfter: number;
+  readonly at: number;
+  readonly timeoutMs: number | undefined;
+}): number {
+  const left = Math.max(0, budget.endsAt - budget.at);
+  const share = Math.max(0, budget.shareEndsAt - budget.at);
+  if (budget.timeoutMs === undefined) return Math.min(share, left);
+
+  const spare = Math.max(share, left - budget.reservedAfter);
+  return Math.min(budget.timeoutMs, spare, left);
+}
+
+/**
  * Releases `nodes` in reverse dependency order within `budgetMs`. Every step
  * runs even when others fail. Each group of independent nodes gets a fair
- * share of what is left of the budget (a hook's own timeoutMs may take more,
- * never more than what is left); a step still running at its deadline is
- * reported as timed out and left behind. Never throws.
+ * share of what is left of the budget, and a hook's own timeoutMs may take
+ * more only out of time the later groups are not guaranteed (see
+ * {@link stepDeadline}); a step still running at its deadline is reported
+ * as timed out and left behind. Never throws.
  */
 export async function runShutdown(
   nodes: readonly BuiltNode[],
@@ -188,20 +217,27 @@ export async function runShutdown(
     .map((level) => level.map(shutdownSteps).filter((s) => s.length > 0))
     .filter((level) => level.length > 0);
   const steps: StepResult[] = [];
+  const endsAt = started + budgetMs;
+  const guaranteed = budgetMs / Math.max(1, levels.length);
 
   for (let index = 0; index < levels.length; index++) {
-    const left = budgetMs - (now() - started);
-    const share = Math.max(0, left / (levels.length - index));
-    const levelEnd = now() + share;
+    const later = levels.length - index - 1;
+    const levelStart = now();
+    const left = Math.max(0, endsAt - levelStart);
+    const shareEndsAt = levelStart + left / (later + 1);
 
     const results = await Promise.all(
       levels[index].map(async (nodeSteps) => {
         const done: StepResult[] = [];
         for (const step of nodeSteps) {
-          const at = now();
-          const untilEnd = Math.max(0, budgetMs - (at - started));
-          const wanted = step.timeoutMs ?? Math.max(0, levelEnd - at);
-          done.push(await runStep(step, Math.min(wanted, untilEnd), observer));
+          const deadline = stepDeadline({
+            endsAt,
+            shareEndsAt,
+            reservedAfter: later * guaranteed,
+            at: now(),
+            timeoutMs: step.timeoutMs,
+          });
+          done.push(await runStep(step, deadline, observer));
         }
         return done;
       }),

@@ -9,6 +9,7 @@ import {
   Handler,
   InvocationScope,
   LOGGER,
+  LifecycleError,
   OnInit,
   createHandler,
   silentLogger,
@@ -77,14 +78,27 @@ describe(createHandler.name, () => {
     await expect(pending).rejects.toThrow('sync failure');
   });
 
-  it('refuses a class that is not marked with @Handler', () => {
+  it('refuses a class that is not marked with @Handler, as NOT_A_HANDLER', () => {
     class Plain {
       handle(): void {}
     }
 
-    expect(() => createHandler(Plain)).toThrow(
-      'createHandler(Plain): the class is not marked with @Handler()',
-    );
+    const refusal = (() => {
+      try {
+        createHandler(Plain);
+      } catch (error) {
+        return error;
+      }
+    })();
+
+    expect(refusal).toMatchObject({
+      code: 'NOT_A_HANDLER',
+      message: expect.stringContaining(
+        'createHandler(Plain): the class is not marked with @Handler(). ' +
+          'Add @Handler() to it.',
+      ),
+    });
+    expect(LifecycleError.is(refusal)).toBe(true);
   });
 
   it('types the handler from the handle method', () => {

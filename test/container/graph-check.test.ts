@@ -43,12 +43,17 @@ describe('the dependency graph check', () => {
 
   describe('when constructors depend on each other', () => {
     @injectable()
+    class Clock {}
+    @injectable()
     class Left {
       constructor(@inject('Right') readonly right: unknown) {}
     }
     @injectable()
     class Right {
-      constructor(readonly left: Left) {}
+      constructor(
+        readonly clock: Clock,
+        readonly left: Left,
+      ) {}
     }
     container.register('Right', { useClass: Right });
 
@@ -58,12 +63,15 @@ describe('the dependency graph check', () => {
       handle(): void {}
     }
 
-    it('names the whole cycle', async () => {
+    it('names the whole cycle with the parameter position of each step', async () => {
       const error = await initError(Cyclic);
 
       expect(error.code).toBe('DEPENDENCY_CYCLE');
-      expect(error.message).toContain('Left -> Right -> Left');
-      expect(error.message).toContain('delay');
+      expect(error.message).toContain(
+        'Left parameter #0 -> Right parameter #1 -> Left: these constructors ' +
+          'depend on each other',
+      );
+      expect(error.message).toContain('@inject(delay(() => Class))');
     });
   });
 
@@ -110,9 +118,41 @@ describe('the dependency graph check', () => {
       const error = await initError(UsesStripped);
 
       expect(error.code).toBe('MISSING_TYPE_INFO');
-      expect(error.message).toContain('UsesStripped parameter #0 -> Stripped');
+      expect(error.message).toContain(
+        'UsesStripped parameter #0 -> Stripped has 1 constructor ' +
+          'parameter(s) but no type metadata; parameter #0 has no ' +
+          '@inject(Token) either',
+      );
       expect(error.message).toContain('esbuild');
       expect(error.message).toContain('@injectable()');
+    });
+  });
+
+  describe('when the handler itself has lost its constructor types', () => {
+    @injectable()
+    class Clock {}
+
+    @Handler()
+    class Bare {
+      constructor(
+        readonly clock: Clock,
+        @inject('REGION') readonly region: string,
+        readonly other: Clock,
+      ) {}
+      handle(): void {}
+    }
+    // What a bundler that drops decorator metadata leaves of the class.
+    Reflect.deleteMetadata('design:paramtypes', Bare);
+
+    it('names the positions that have neither a type nor a token', async () => {
+      const error = await initError(Bare);
+
+      expect(error.code).toBe('MISSING_TYPE_INFO');
+      expect(error.message).toContain(
+        'Bare has 3 constructor parameter(s) but no type metadata; ' +
+          'parameters #0 and #2 have no @inject(Token) either',
+      );
+      expect(error.message).toContain('compile with tsc');
     });
   });
 

@@ -295,6 +295,182 @@ describe('Environment', () => {
     });
   });
 
+  describe('when a factory or value has another release member', () => {
+    const CLIENT = Symbol('CLIENT');
+    // ES2022 lib: the explicit-resource-management symbols, typed by hand.
+    const { asyncDispose, dispose } = Symbol as unknown as {
+      asyncDispose: symbol;
+      dispose: symbol;
+    };
+
+    @Handler()
+    class UsesClient {
+      constructor(@inject(CLIENT) readonly client: object) {}
+      handle(): void {}
+    }
+
+    it.each<string | symbol>([
+      'close',
+      'dispose',
+      'destroy',
+      asyncDispose,
+      dispose,
+    ])('releases one through %s', async (member) => {
+      // As the report names a member: a symbol in brackets.
+      const shown =
+        typeof member === 'symbol' ? `[${member.toString()}]` : member;
+      const released: string[] = [];
+      const client = { [member]: () => released.push(shown) };
+      const bed = await createTestBed(UsesClient, {
+        providers: [{ token: CLIENT, useFactory: () => client }],
+      });
+
+      const report = await bed.shutdown();
+
+      expect(released).toEqual([shown]);
+      expect(report.steps).toEqual([
+        expect.objectContaining({
+          kind: 'dispose',
+          name: `"Symbol(CLIENT)".${shown}`,
+          outcome: 'ok',
+        }),
+      ]);
+    });
+
+    it('prefers Symbol.asyncDispose over the usual names, and calls one only', async () => {
+      const released: string[] = [];
+      const client = {
+        end: () => released.push('end'),
+        close: () => released.push('close'),
+        [asyncDispose]: async () => {
+          released.push('asyncDispose');
+        },
+      };
+      const bed = await createTestBed(UsesClient, {
+        providers: [{ token: CLIENT, useValue: client }],
+      });
+
+      await bed.shutdown();
+
+      expect(released).toEqual(['asyncDispose']);
+    });
+
+    it('releases a class instance only through dispose(), not close()', async () => {
+      const released: string[] = [];
+      @singleton()
+      class Disposable {
+        dispose(): void {
+          released.push('Disposable.dispose');
+        }
+      }
+      @singleton()
+      class Closable {
+        close(): void {
+          released.push('Closable.close');
+        }
+      }
+      @Handler()
+      class Both {
+        constructor(
+          readonly disposable: Disposable,
+          readonly closable: Closable,
+        ) {}
+        handle(): void {}
+      }
+      const bed = await createTestBed(Both);
+
+      await bed.shutdown();
+
+      expect(released).toEqual(['Disposable.dispose']);
+    });
+  });
+
+  describe('when disposers depend on each other', () => {
+    const POOL = 'POOL';
+    const REPOSITORY = 'REPOSITORY';
+    const released: string[] = [];
+
+    @singleton()
+    class Sessions {
+      constructor(@inject(REPOSITORY) readonly repository: object) {}
+
+      @OnShutdown()
+      async flush(): Promise<void> {
+        await tick();
+        released.push('Sessions.flush');
+      }
+    }
+
+    @Handler()
+    class Layered {
+      constructor(readonly sessions: Sessions) {}
+      handle(): void {}
+    }
+
+    it('releases each after everything that uses it, through factories too', async () => {
+      released.length = 0;
+      const bed = await createTestBed(Layered, {
+        providers: [
+          {
+            token: POOL,
+            useFactory: () => ({
+              end: () => released.push('pool.end'),
+            }),
+          },
+          {
+            token: REPOSITORY,
+            useFactory: (c) => ({
+              pool: c.resolve(POOL),
+              close: async () => {
+                await tick();
+                released.push('repository.close');
+              },
+            }),
+          },
+        ],
+      });
+
+      await bed.shutdown();
+
+      expect(released).toEqual([
+        'Sessions.flush',
+        'repository.close',
+        'pool.end',
+      ]);
+    });
+  });
+
+  describe('when an init hook does not settle within its timeoutMs', () => {
+    @singleton()
+    class Slow {
+      @OnInit({ timeoutMs: 20 })
+      connect(): Promise<void> {
+        return new Promise(() => undefined);
+      }
+    }
+
+    @Handler()
+    class Waits {
+      constructor(readonly slow: Slow) {}
+      handle(): void {}
+    }
+
+    it('fails INIT with HOOK_TIMED_OUT naming the hook and what to do', async () => {
+      const error = await createTestBed(Waits).catch((e: unknown) => e);
+
+      expect(LifecycleError.is(error)).toBe(true);
+      expect(error).toMatchObject({
+        code: 'HOOK_TIMED_OUT',
+        message: expect.stringContaining(
+          '@OnInit on Slow.connect: hook did not settle within its timeoutMs',
+        ),
+      });
+      expect((error as Error).message).toContain(
+        'raise timeoutMs or make the hook faster',
+      );
+    });
+  });
+
   describe('when an init hook fails', () => {
     let attempts = 0;
     const closed: string[] = [];
@@ -372,6 +548,120 @@ describe('Environment', () => {
       expect(result).toBe('served');
       expect(attempts).toBe(2);
       expect(handler.environment.phase).toBe('READY');
+    });
+  });
+
+  describe('when INIT fails and the caller passed values', () => {
+    const CLIENT = 'CLIENT';
+    const POOL = 'POOL';
+
+    class Closable {
+      ended = false;
+      end(): void {
+        this.ended = true;
+      }
+    }
+
+    let attempts = 0;
+    let pools: Closable[] = [];
+    const closed: string[] = [];
+
+    @singleton()
+    class Journal {
+      @OnShutdown()
+      close(): void {
+        closed.push('Journal.close');
+      }
+    }
+
+    @singleton()
+    class Connection {
+      constructor(
+        @inject(CLIENT) readonly client: Closable,
+        @inject(POOL) readonly pool: Closable,
+        readonly journal: Journal,
+      ) {}
+
+      @OnInit()
+      open(): void {
+        attempts++;
+        if (attempts === 1) throw new Error('ECONNREFUSED 127.0.0.1:6379');
+      }
+    }
+
+    @Handler()
+    class Retried {
+      constructor(readonly connection: Connection) {}
+      handle(): { clientEnded: boolean; poolEnded: boolean } {
+        return {
+          clientEnded: this.connection.client.ended,
+          poolEnded: this.connection.pool.ended,
+        };
+      }
+    }
+
+    async function failOnce(client: Closable) {
+      const handler = createHandler(Retried, {
+        logger: silent(),
+        providers: [
+          { token: CLIENT, useValue: client },
+          {
+            token: POOL,
+            useFactory: () => {
+              const pool = new Closable();
+              pools.push(pool);
+              return pool;
+            },
+          },
+        ],
+      });
+      await handler.ready.catch(() => undefined);
+      return handler;
+    }
+
+    beforeEach(() => {
+      attempts = 0;
+      pools = [];
+      closed.length = 0;
+    });
+
+    it('leaves a value it was given open, and the retry runs with it', async () => {
+      const client = new Closable();
+      const handler = await failOnce(client);
+
+      const result = await handler(undefined, createFakeContext());
+
+      expect(result).toEqual({ clientEnded: false, poolEnded: false });
+      expect(handler.environment.resolve(Connection).client).toBe(client);
+      expect(client.ended).toBe(false);
+    });
+
+    it('releases what it built itself, and the retry builds them anew', async () => {
+      const handler = await failOnce(new Closable());
+
+      expect(pools.map((pool) => pool.ended)).toEqual([true]);
+      expect(closed).toEqual(['Journal.close']);
+
+      await handler(undefined, createFakeContext());
+
+      expect(pools.map((pool) => pool.ended)).toEqual([true, false]);
+      expect(handler.environment.resolve(Connection).pool).toBe(pools[1]);
+    });
+
+    it('releases the value at the final shutdown', async () => {
+      const client = new Closable();
+      const handler = await failOnce(client);
+      await handler(undefined, createFakeContext());
+
+      const report = await handler.shutdown();
+
+      expect(client.ended).toBe(true);
+      expect(pools.map((pool) => pool.ended)).toEqual([true, true]);
+      expect(report.steps.map((step) => step.name).sort()).toEqual([
+        '"CLIENT".end',
+        '"POOL".end',
+        'Journal.close',
+      ]);
     });
   });
 

@@ -1,4 +1,5 @@
 import type { Context } from 'aws-lambda';
+import { singleton } from 'tsyringe';
 import {
   AfterInvoke,
   AfterInvokeError,
@@ -295,6 +296,121 @@ describe('the invocation pipeline', () => {
       expect(error).toBeInstanceOf(AfterInvokeError);
       expect(error.result).toBe('saved');
       expect(AsyncStrict.notified).toBe(1);
+    });
+  });
+
+  describe('when services have @OnError hooks too', () => {
+    const seen: string[] = [];
+
+    @singleton()
+    class Store {
+      @OnError()
+      note(error: Error): undefined {
+        seen.push(`Store.note ${error.message}`);
+        return undefined;
+      }
+    }
+
+    @singleton()
+    class Repository {
+      constructor(readonly store: Store) {}
+
+      @BeforeInvoke()
+      connect(event: { reject?: boolean }): void {
+        if (event.reject) throw new Error('pool exhausted');
+      }
+
+      @OnError()
+      async retryLater(
+        error: Error,
+      ): Promise<{ statusCode: number } | undefined> {
+        await Promise.resolve();
+        seen.push(`Repository.retryLater ${error.message}`);
+        return error.message === 'pool exhausted'
+          ? { statusCode: 503 }
+          : undefined;
+      }
+    }
+
+    @Handler()
+    class Api {
+      handled = 0;
+
+      constructor(readonly repository: Repository) {}
+
+      handle(): { statusCode: number } {
+        this.handled++;
+        throw new Error('timeout');
+      }
+
+      @OnError()
+      inspect(error: Error): undefined {
+        seen.push(`Api.inspect ${error.message}`);
+        return undefined;
+      }
+    }
+
+    beforeEach(() => {
+      seen.length = 0;
+    });
+
+    it('runs the handler’s first, then the services’ from dependant to dependency', async () => {
+      const bed = await createTestBed(Api);
+
+      const error = await bed.invoke({}).catch((e) => e);
+
+      expect(error.message).toBe('timeout');
+      expect(seen).toEqual([
+        'Api.inspect timeout',
+        'Repository.retryLater timeout',
+        'Store.note timeout',
+      ]);
+    });
+
+    it('gives an error thrown in a service’s @BeforeInvoke to @OnError, where an async hook recovers, without running handle', async () => {
+      const bed = await createTestBed(Api);
+
+      const result = await bed.invoke({ reject: true });
+
+      expect(result).toEqual({ statusCode: 503 });
+      expect(seen).toEqual([
+        'Api.inspect pool exhausted',
+        'Repository.retryLater pool exhausted',
+      ]);
+      expect(bed.get(Api).handled).toBe(0);
+    });
+  });
+
+  describe('when an @AfterInvoke hook throws and @OnError hooks exist', () => {
+    @Handler({ afterInvokeErrors: 'throw' })
+    class Audited {
+      recovered = 0;
+
+      handle(): string {
+        return 'stored';
+      }
+
+      @AfterInvoke()
+      audit(): void {
+        throw new Error('audit down');
+      }
+
+      @OnError()
+      recover(): string {
+        this.recovered++;
+        return 'recovered';
+      }
+    }
+
+    it('never hands the after hook’s error to @OnError', async () => {
+      const bed = await createTestBed(Audited);
+
+      const error = await bed.invoke(undefined).catch((e) => e);
+
+      expect(error).toBeInstanceOf(AfterInvokeError);
+      expect(error.result).toBe('stored');
+      expect(bed.get(Audited).recovered).toBe(0);
+      expect(bed.ran('onError')).toEqual([]);
     });
   });
 

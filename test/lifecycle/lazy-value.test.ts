@@ -57,6 +57,48 @@ describe(LazyValue.name, () => {
     expect(lazy.stats.loads).toBe(1);
   });
 
+  it('gives a failed in-flight load to every concurrent reader, then tries again', async () => {
+    const first = deferred<string>();
+    const load = jest
+      .fn<Promise<string>, []>()
+      .mockReturnValueOnce(first.promise)
+      .mockResolvedValue('recovered');
+    const lazy = new LazyValue(load);
+
+    const readers = Array.from({ length: 8 }, () =>
+      lazy.get().catch((error: Error) => error),
+    );
+    first.reject(new Error('throttled'));
+    const failures = await Promise.all(readers);
+    const retried = await Promise.all([lazy.get(), lazy.get()]);
+
+    expect(new Set(failures).size).toBe(1);
+    expect((failures[0] as Error).message).toBe('throttled');
+    expect(retried).toEqual(['recovered', 'recovered']);
+    expect(load).toHaveBeenCalledTimes(2);
+    expect(lazy.stats).toMatchObject({ misses: 2, failures: 1, loads: 1 });
+  });
+
+  it('shares one reload between concurrent reads after the time-to-live', async () => {
+    let now = 1_000;
+    jest.spyOn(clock, 'now').mockImplementation(() => now);
+    const reload = deferred<number>();
+    const load = jest
+      .fn<Promise<number>, []>()
+      .mockResolvedValueOnce(1)
+      .mockReturnValueOnce(reload.promise);
+    const lazy = new LazyValue(load, 60_000);
+    await lazy.get();
+
+    now += 60_000;
+    const reads = Array.from({ length: 8 }, () => lazy.get());
+    reload.resolve(2);
+
+    await expect(Promise.all(reads)).resolves.toEqual(Array(8).fill(2));
+    expect(load).toHaveBeenCalledTimes(2);
+    await expect(lazy.get()).resolves.toBe(2);
+  });
+
   it('does not cache a synchronous throw either', () => {
     let calls = 0;
     const lazy = new LazyValue(() => {
@@ -157,6 +199,39 @@ describe('@Lazy', () => {
     expect(bed.ran('lazy')).toEqual(['Eager.settings']);
     await expect(bed.invoke(undefined)).resolves.toBe('ready');
     expect(seen).toEqual(['connect', 'settings']);
+  });
+
+  it('works on a service the handler depends on, once per environment', async () => {
+    let loads = 0;
+    @injectable()
+    class Catalogue {
+      @Lazy()
+      async prices(): Promise<Record<string, number>> {
+        loads++;
+        return { tea: 3 };
+      }
+    }
+    @Handler()
+    class Shop {
+      constructor(readonly catalogue: Catalogue) {}
+      async handle(): Promise<number> {
+        return (await this.catalogue.prices()).tea;
+      }
+    }
+    const first = await createTestBed(Shop);
+    const second = await createTestBed(Shop);
+
+    const prices = await Promise.all([
+      first.invoke(undefined),
+      first.invoke(undefined),
+      second.invoke(undefined),
+    ]);
+
+    expect(prices).toEqual([3, 3, 3]);
+    expect(loads).toBe(2);
+    expect(first.stats.lazies.map((lazy) => lazy.name)).toEqual([
+      'Catalogue.prices',
+    ]);
   });
 
   it('fails INIT naming the member when an eager load fails', async () => {

@@ -65,6 +65,46 @@ describe('createTestBed', () => {
     });
   });
 
+  describe('when a singleton the handler reaches only through a service is replaced', () => {
+    @singleton()
+    class Ledger {
+      record(amount: number): string {
+        return `real ledger: ${amount}`;
+      }
+    }
+
+    @singleton()
+    class Billing {
+      constructor(readonly ledger: Ledger) {}
+      bill(amount: number): string {
+        return this.ledger.record(amount);
+      }
+    }
+
+    @Handler()
+    class Invoices {
+      constructor(readonly billing: Billing) {}
+      handle(event: { amount: number }): string {
+        return this.billing.bill(event.amount);
+      }
+    }
+
+    it('gives the service the replacement, in this bed only', async () => {
+      const fake = { record: (amount: number) => `fake ledger: ${amount}` };
+      const swapped = await createTestBed(Invoices, {
+        providers: [{ token: Ledger, useValue: fake }],
+      });
+      const plain = await createTestBed(Invoices);
+
+      await expect(swapped.invoke({ amount: 3 })).resolves.toBe(
+        'fake ledger: 3',
+      );
+      await expect(plain.invoke({ amount: 3 })).resolves.toBe('real ledger: 3');
+      expect(swapped.get(Billing).ledger).toBe(fake);
+      expect(container.resolve(Billing).ledger).not.toBe(fake);
+    });
+  });
+
   it('builds a fresh singleton in every bed', async () => {
     const first = await createTestBed(Checkout);
     const second = await createTestBed(Checkout);
