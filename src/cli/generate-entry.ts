@@ -209,6 +209,7 @@ export function renderEntry(
           'await handler.ready;',
         ]
       : [
+          // Limitation: a CommonJS entry cannot await INIT, so a failing @OnInit is not an init error; Lambda and the local timeline show INIT ok, the framework logs "INIT failed", and the first invocation initialises again in the same process, failing with that error if the retry fails too.
           "'use strict';",
           "require('reflect-metadata');",
           "const { createHandler } = require('lambda-lifecycle');",
