@@ -7,6 +7,7 @@ import {
   type LocalRuntime,
 } from '../../src/runtime/local';
 import {
+  NODE_20,
   NODE_24,
   NODE_MAJOR,
   RIC_3,
@@ -38,10 +39,10 @@ interface RuntimeClient {
   readonly options: ClientOptions;
 }
 
-const RIC_3_ON_THIS_NODE: RuntimeClient = {
-  name: `aws-lambda-ric 3.3.0 on Node.js ${NODE_MAJOR}`,
-  nodeMajor: NODE_MAJOR,
-  options: { runtime: 'ric', ricPackage: RIC_3, nodePath: process.execPath },
+const RIC_3_ON_NODE_20: RuntimeClient = {
+  name: 'aws-lambda-ric 3.3.0 on Node.js 20',
+  nodeMajor: '20',
+  options: { runtime: 'ric', ricPackage: RIC_3, nodePath: NODE_20 },
 };
 const RIC_4_ON_NODE_24: RuntimeClient = {
   name: 'aws-lambda-ric 4.0.2 on Node.js 24',
@@ -56,8 +57,8 @@ const BUILTIN_ON_THIS_NODE: RuntimeClient = {
 };
 
 const MATRIX: readonly (readonly [RuntimeClient, Format])[] = [
-  [RIC_3_ON_THIS_NODE, 'esm'],
-  [RIC_3_ON_THIS_NODE, 'cjs'],
+  [RIC_3_ON_NODE_20, 'esm'],
+  [RIC_3_ON_NODE_20, 'cjs'],
   [RIC_4_ON_NODE_24, 'esm'],
   [RIC_4_ON_NODE_24, 'cjs'],
   [BUILTIN_ON_THIS_NODE, 'esm'],
