@@ -18,6 +18,7 @@ import {
   type LocalRuntimeSettings,
 } from './local-runtime-options';
 import { RuntimeApiServer } from './runtime-api-server';
+import { readShutdownSteps } from './shutdown-steps';
 import type {
   IdleEntry,
   InitEntry,
@@ -162,11 +163,13 @@ export class LocalRuntime {
             exitCode: null,
             exitSignal: null,
           };
+      const steps = readShutdownSteps(logs);
       return this.#record<ShutdownEntry>({
         phase: 'SHUTDOWN',
         startMs,
         durationMs: this.#now() - startMs,
         ...result,
+        ...(steps === undefined ? {} : { steps }),
         logs,
       });
     });
