@@ -69,6 +69,12 @@ const FORMAT_NAMES: Readonly<Record<Format, string>> = {
   cjs: 'CommonJS entry',
 };
 
+/** The SHUTDOWN row of the timeline and the step rows under it. */
+function shutdownRows(runtime: LocalRuntime): string[] {
+  const lines = formatTimeline(runtime.timeline, { quiet: true });
+  return lines.slice(lines.findIndex((line) => line.startsWith('SHUTDOWN')));
+}
+
 /** Compiles the fixture into `dir`/handlers and generates both entries. */
 async function buildEntries(dir: string): Promise<void> {
   compileFixture(dir);
@@ -286,6 +292,9 @@ describe('generated entries under the Lambda runtime clients', () => {
           pid: failed.pid,
           result: { count: 1 },
         });
+        // Lambda ran INIT once for this environment, so only the first
+        // invocation is cold, though the second one initialised again.
+        expect([failed.coldStart, next.coldStart]).toEqual([true, false]);
       });
     }
 
@@ -332,6 +341,34 @@ describe('generated entries under the Lambda runtime clients', () => {
         expect(texts(report.logs)).not.toContainEqual(
           expect.stringContaining('"level":"ERROR"'),
         );
+        // The framework's shutdown line, as the SHUTDOWN row shows it.
+        expect(
+          report.steps?.map(({ name, outcome }) => [name, outcome]),
+        ).toEqual([
+          ['OrdersHandler.stop', 'ok'],
+          [steps[1], 'ok'],
+          [steps[2], 'ok'],
+          ['Database.close', 'ok'],
+        ]);
+        expect(shutdownRows(runtime)).toEqual([
+          expect.stringMatching(/^SHUTDOWN {2}SIGTERM -> exit [\d.]+ ms {2}\(/),
+          expect.stringMatching(
+            /^ {10}@OnShutdown OrdersHandler\.stop +[\d.]+ ms {2}ok$/,
+          ),
+          expect.stringMatching(
+            new RegExp(
+              `^ {10}@OnShutdown ${steps[1].replace('.', '\\.')} .* ok$`,
+            ),
+          ),
+          expect.stringMatching(
+            new RegExp(
+              `^ {10}@OnShutdown ${steps[2].replace('.', '\\.')} .* ok$`,
+            ),
+          ),
+          expect.stringMatching(
+            /^ {10}@OnShutdown Database\.close +[\d.]+ ms {2}ok$/,
+          ),
+        ]);
       });
 
       it('cuts a slow @OnShutdown hook at its deadline and still runs the others', async () => {
@@ -361,6 +398,26 @@ describe('generated entries under the Lambda runtime clients', () => {
         expect(texts(report.logs)).toContainEqual(
           expect.stringContaining(
             '@OnShutdown on Outbox.flush: ran out of time',
+          ),
+        );
+        expect(report.steps).toHaveLength(4);
+        expect(report.steps).toEqual(
+          expect.arrayContaining([
+            expect.objectContaining({
+              name: 'OrdersHandler.stop',
+              outcome: 'ok',
+            }),
+            expect.objectContaining({ name: 'Cache.close', outcome: 'ok' }),
+            expect.objectContaining({
+              name: 'Outbox.flush',
+              outcome: 'timed-out',
+            }),
+            expect.objectContaining({ name: 'Database.close', outcome: 'ok' }),
+          ]),
+        );
+        expect(shutdownRows(runtime)).toContainEqual(
+          expect.stringMatching(
+            /^ {10}@OnShutdown Outbox\.flush +[\d.]+ ms {2}timed-out$/,
           ),
         );
       });
