@@ -18,8 +18,10 @@ import {
   type ResolvedConfig,
 } from './generate-config';
 import {
+  checkEntryPaths,
   GENERATED_MARKER,
   planEntries,
+  sourceComment,
   type PlannedEntry,
 } from './generate-entry';
 import { verifyHandlers } from './generate-verify';
@@ -114,7 +116,7 @@ function orphans(config: ResolvedConfig, planned: PlannedEntry[]): string[] {
   if (!existsSync(config.outDir)) return [];
   const wanted = new Set(planned.map((entry) => entry.file));
   const ours = `${GENERATED_MARKER};`;
-  const sameSource = `// Source: ${config.source}, `;
+  const sameSource = `${sourceComment(config.source)}, `;
 
   return readdirSync(config.outDir)
     .filter((name) => /\.(mjs|cjs)$/.test(name))
@@ -223,6 +225,7 @@ export async function runGenerateCommand(
     }
 
     const config = loadConfig(args, io.cwd);
+    checkEntryPaths(config);
     if (!args['no-verify']) await verifyHandlers(config, io.cwd);
     return args.check ? check(config, io) : write(config, io);
   } catch (error) {

@@ -47,6 +47,7 @@ import {
   type Invoke,
 } from './invoke-pipeline';
 import { instrumentHooks } from './instrument-hooks';
+import { shutdownSummary } from './shutdown-summary';
 import {
   countedPath,
   meteredPath,
@@ -413,6 +414,8 @@ export class Environment {
       this.#observer,
     );
     this.#nodes = [];
+    const summary = shutdownSummary(this.#handlerClass.name, report);
+    this.#logger.info(summary.message, summary.fields);
     this.#observer?.shutdownEnded({
       ...report,
       invocations: this.#counts.invocations,

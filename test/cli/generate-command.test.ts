@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { promisify } from 'node:util';
 import { runGenerateCommand } from '../../src/cli/generate-command';
 import { TempProject } from './temp-project';
@@ -284,6 +285,108 @@ describe(runGenerateCommand.name, () => {
         phaseAtLoad: 'INIT',
         result: { message: 'hello Ada', requestId: 'req-1' },
       });
+    });
+  });
+
+  describe('when the directories on the import path have unsafe names', () => {
+    // The entries go to a sibling of the config's directory, so the import
+    // path runs through its name: names that would end the string literal
+    // and run code, a quote, URL syntax and a newline.
+    const NAMES = [
+      "x';process.exit(7);'",
+      "x'+process.exit(7)+'",
+      "O'Brien",
+      '100% #1?',
+      'new\nline',
+    ];
+
+    function writeConfigIn(dir: string, formats = ['esm', 'cjs']): string {
+      const fixture = path.join(__dirname, 'fixtures', 'greeter.handler.cjs');
+      project.write(
+        path.join(dir, 'handlers', 'greeter.handler.cjs'),
+        readFileSync(fixture, 'utf8'),
+      );
+      const config = path.join(dir, 'lambda-lifecycle.config.json');
+      project.writeConfig(
+        { outDir: '../entries', formats, handlers: { greeter: GREETER } },
+        config,
+      );
+      return config;
+    }
+
+    /** Loads an entry in a new node process and invokes it once. */
+    async function loadAndInvoke(entry: string) {
+      const script = [
+        "const { createRequire } = await import('node:module');",
+        "const load = createRequire(process.cwd() + '/');",
+        entry.endsWith('.mjs')
+          ? `const { handler } = await import('${entry}');`
+          : `const { handler } = load('${entry}');`,
+        "const result = await handler({ name: 'Ada' }, { awsRequestId: 'r-2' });",
+        'process.stdout.write(JSON.stringify(result));',
+      ].join('\n');
+
+      const child = await run(
+        process.execPath,
+        ['--input-type=module', '-e', script],
+        { cwd: project.dir },
+      );
+      return JSON.parse(child.stdout) as unknown;
+    }
+
+    it.each(NAMES)(
+      'imports the handler through %j and runs nothing else',
+      async (dir) => {
+        const config = writeConfigIn(dir);
+
+        const { code, err } = await generate('--config', config);
+
+        expect({ code, err }).toEqual({ code: 0, err: '' });
+        for (const entry of [
+          './entries/greeter.mjs',
+          './entries/greeter.cjs',
+        ]) {
+          await expect(loadAndInvoke(entry)).resolves.toEqual({
+            message: 'hello Ada',
+            requestId: 'r-2',
+          });
+        }
+      },
+    );
+
+    it('refuses an ES module entry under a name with a backslash, naming the field', async () => {
+      const config = writeConfigIn('back\\slash');
+
+      const { code, err } = await generate('--config', config);
+
+      expect(code).toBe(1);
+      expect(err).toContain(
+        'lambda-lifecycle.config.json, handler "greeter": "module" resolves ' +
+          `to ${project.file('back\\slash/handlers/greeter.handler.cjs')}`,
+      );
+      expect(existsSync(project.file('entries'))).toBe(false);
+    });
+
+    it('writes a CommonJS entry that requires through a backslash', async () => {
+      const config = writeConfigIn('back\\slash', ['cjs']);
+
+      const { code } = await generate('--config', config);
+
+      expect(code).toBe(0);
+      await expect(loadAndInvoke('./entries/greeter.cjs')).resolves.toEqual({
+        message: 'hello Ada',
+        requestId: 'r-2',
+      });
+    });
+
+    it('finds the entries up to date with --check', async () => {
+      const config = writeConfigIn(NAMES[0]);
+      await generate('--config', config);
+
+      const { code, out } = await generate('--config', config, '--check');
+
+      expect(code).toBe(0);
+      expect(out).toBe('up to date  2 entries\n');
     });
   });
 });

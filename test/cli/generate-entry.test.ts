@@ -1,6 +1,10 @@
 import path from 'node:path';
 import { resolveConfig } from '../../src/cli/generate-config';
-import { planEntries, renderEntry } from '../../src/cli/generate-entry';
+import {
+  checkEntryPaths,
+  planEntries,
+  renderEntry,
+} from '../../src/cli/generate-entry';
 
 const BASE = path.resolve('/project');
 
@@ -115,6 +119,53 @@ describe(renderEntry.name, () => {
     ]);
   });
 
+  describe('when the import path runs through unsafe directory names', () => {
+    function configUnder(baseDir: string) {
+      return resolveConfig(
+        {
+          outDir: '../entries',
+          handlers: {
+            orders: { module: './dist/orders.js', export: 'Orders' },
+          },
+        },
+        'lambda-lifecycle.config.json',
+        path.resolve(baseDir),
+      );
+    }
+
+    it('writes it as an escaped literal, percent-encoding URL syntax for ES modules', () => {
+      const config = configUnder("/srv/O'Brien #1?");
+
+      const esm = renderEntry(config, config.handlers[0], 'esm');
+      const cjs = renderEntry(config, config.handlers[0], 'cjs');
+
+      expect(esm).toContain(
+        "import { Orders } from '../O\\'Brien %231%3F/dist/orders.js';",
+      );
+      expect(cjs).toContain(
+        "const { Orders } = require('../O\\'Brien #1?/dist/orders.js');",
+      );
+    });
+
+    it('escapes a backslash and writes line breaks as \\u escapes', () => {
+      const config = configUnder('/srv/a\\b\nc');
+
+      const cjs = renderEntry(config, config.handlers[0], 'cjs');
+
+      expect(cjs).toContain("require('../a\\\\b\\u000ac/dist/orders.js');");
+    });
+  });
+
+  it('escapes line breaks in the source the header names', () => {
+    const config = { ...fixtureConfig(), source: 'orders\n.json' };
+
+    const text = renderEntry(config, config.handlers[0], 'esm');
+
+    expect(lines(text)[1]).toBe(
+      '// Source: orders\\u000a.json, handler "orders".',
+    );
+  });
+
   it('imports a module inside the output directory with ./', () => {
     const config = resolveConfig(
       {
@@ -150,5 +201,32 @@ describe(planEntries.name, () => {
 
     expect(second.map((e) => e.text)).toEqual(first.map((e) => e.text));
     expect(first.every((e) => e.text.endsWith(';\n'))).toBe(true);
+  });
+});
+
+describe(checkEntryPaths.name, () => {
+  const config = (formats: ('esm' | 'cjs')[]) =>
+    resolveConfig(
+      {
+        formats,
+        handlers: { orders: { module: './dist/orders.js', export: 'Orders' } },
+      },
+      'lambda-lifecycle.config.json',
+      path.resolve('/srv/back\\slash'),
+    );
+
+  it('refuses an ES module entry under a name with a backslash', () => {
+    expect(() => checkEntryPaths(config(['esm', 'cjs']))).toThrow(
+      expect.objectContaining({
+        code: 'INVALID_CONFIG',
+        message: expect.stringContaining(
+          'lambda-lifecycle.config.json, handler "orders": "outDir" resolves',
+        ),
+      }),
+    );
+  });
+
+  it('lets a CommonJS entry through', () => {
+    expect(() => checkEntryPaths(config(['cjs']))).not.toThrow();
   });
 });

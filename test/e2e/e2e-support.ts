@@ -19,6 +19,13 @@ export const RIC_3 = path.join(RUNTIMES, 'aws-lambda-ric-3');
 export const RIC_4 = path.join(RUNTIMES, 'aws-lambda-ric-4');
 export const NODE_24 = path.join(RUNTIMES, 'node-24', 'bin', 'node');
 export const NODE_MAJOR = process.versions.node.split('.')[0];
+// ric 3.3.0 runs on Node.js 20: this node when it is 20, else the one that
+// scripts/e2e-runtimes.mjs installs for it.
+const NODE_20_PACKAGE = path.join(__dirname, 'runtimes', 'node-20');
+export const NODE_20 =
+  NODE_MAJOR === '20'
+    ? process.execPath
+    : path.join(NODE_20_PACKAGE, 'node_modules', 'node-20', 'bin', 'node');
 
 export type Format = 'esm' | 'cjs';
 
@@ -28,16 +35,42 @@ export type ClientOptions = Pick<
   'runtime' | 'ricPackage' | 'nodePath'
 >;
 
-/** Throws, saying how to install them, when the runtimes are missing. */
+/** The major version of the node binary at `file`, or why there is none. */
+function majorOf(file: string): string {
+  const run = spawnSync(file, ['--version'], { encoding: 'utf8' });
+  return run.status === 0
+    ? (/^v(\d+)\./.exec(run.stdout)?.[1] ?? run.stdout.trim())
+    : `not runnable (${run.error?.message ?? `exit ${run.status}`})`;
+}
+
+/**
+ * Throws, saying how to install them, when the runtimes are missing or a
+ * node binary is not the Node.js major its cases are named after.
+ */
 export function checkRuntimesInstalled(): void {
-  const needed = [path.join(RUNTIMES, '.installed'), RIC_3, RIC_4, NODE_24];
-  const missing = needed.filter((file) => !existsSync(file));
-  if (missing.length > 0) {
+  const needed = [path.join(RUNTIMES, '.installed'), RIC_3, RIC_4];
+  const problems = needed
+    .filter((file) => !existsSync(file))
+    .map((file) => `missing ${path.relative(ROOT, file)}`);
+  for (const [file, major] of [
+    [NODE_20, '20'],
+    [NODE_24, '24'],
+  ]) {
+    const found = existsSync(file) ? majorOf(file) : 'missing';
+    if (found !== major) {
+      problems.push(
+        `${path.relative(ROOT, file)}: ${found}, not Node.js ${major}`,
+      );
+    }
+  }
+
+  if (problems.length > 0) {
     throw new Error(
-      `The end-to-end runtimes are not installed (missing ` +
-        `${missing.map((file) => path.relative(ROOT, file)).join(', ')}). ` +
-        'Run "node scripts/e2e-runtimes.mjs" (npm test runs it as pretest) ' +
-        'to install aws-lambda-ric 3.3.0 and 4.0.2 and Node.js 24.',
+      `The end-to-end runtimes are not installed as they should be ` +
+        `(${problems.join('; ')}). Run "node scripts/e2e-runtimes.mjs" ` +
+        '(npm test runs it as pretest) to install aws-lambda-ric 3.3.0 and ' +
+        '4.0.2, Node.js 24 and, when the tests run on another major, ' +
+        'Node.js 20.',
     );
   }
 }

@@ -7,6 +7,7 @@ import {
   type LocalRuntime,
 } from '../../src/runtime/local';
 import {
+  NODE_20,
   NODE_24,
   NODE_MAJOR,
   RIC_3,
@@ -38,10 +39,10 @@ interface RuntimeClient {
   readonly options: ClientOptions;
 }
 
-const RIC_3_ON_THIS_NODE: RuntimeClient = {
-  name: `aws-lambda-ric 3.3.0 on Node.js ${NODE_MAJOR}`,
-  nodeMajor: NODE_MAJOR,
-  options: { runtime: 'ric', ricPackage: RIC_3, nodePath: process.execPath },
+const RIC_3_ON_NODE_20: RuntimeClient = {
+  name: 'aws-lambda-ric 3.3.0 on Node.js 20',
+  nodeMajor: '20',
+  options: { runtime: 'ric', ricPackage: RIC_3, nodePath: NODE_20 },
 };
 const RIC_4_ON_NODE_24: RuntimeClient = {
   name: 'aws-lambda-ric 4.0.2 on Node.js 24',
@@ -56,8 +57,8 @@ const BUILTIN_ON_THIS_NODE: RuntimeClient = {
 };
 
 const MATRIX: readonly (readonly [RuntimeClient, Format])[] = [
-  [RIC_3_ON_THIS_NODE, 'esm'],
-  [RIC_3_ON_THIS_NODE, 'cjs'],
+  [RIC_3_ON_NODE_20, 'esm'],
+  [RIC_3_ON_NODE_20, 'cjs'],
   [RIC_4_ON_NODE_24, 'esm'],
   [RIC_4_ON_NODE_24, 'cjs'],
   [BUILTIN_ON_THIS_NODE, 'esm'],
@@ -67,6 +68,12 @@ const FORMAT_NAMES: Readonly<Record<Format, string>> = {
   esm: 'ES module entry',
   cjs: 'CommonJS entry',
 };
+
+/** The SHUTDOWN row of the timeline and the step rows under it. */
+function shutdownRows(runtime: LocalRuntime): string[] {
+  const lines = formatTimeline(runtime.timeline, { quiet: true });
+  return lines.slice(lines.findIndex((line) => line.startsWith('SHUTDOWN')));
+}
 
 /** Compiles the fixture into `dir`/handlers and generates both entries. */
 async function buildEntries(dir: string): Promise<void> {
@@ -285,6 +292,9 @@ describe('generated entries under the Lambda runtime clients', () => {
           pid: failed.pid,
           result: { count: 1 },
         });
+        // Lambda ran INIT once for this environment, so only the first
+        // invocation is cold, though the second one initialised again.
+        expect([failed.coldStart, next.coldStart]).toEqual([true, false]);
       });
     }
 
@@ -331,6 +341,34 @@ describe('generated entries under the Lambda runtime clients', () => {
         expect(texts(report.logs)).not.toContainEqual(
           expect.stringContaining('"level":"ERROR"'),
         );
+        // The framework's shutdown line, as the SHUTDOWN row shows it.
+        expect(
+          report.steps?.map(({ name, outcome }) => [name, outcome]),
+        ).toEqual([
+          ['OrdersHandler.stop', 'ok'],
+          [steps[1], 'ok'],
+          [steps[2], 'ok'],
+          ['Database.close', 'ok'],
+        ]);
+        expect(shutdownRows(runtime)).toEqual([
+          expect.stringMatching(/^SHUTDOWN {2}SIGTERM -> exit [\d.]+ ms {2}\(/),
+          expect.stringMatching(
+            /^ {10}@OnShutdown OrdersHandler\.stop +[\d.]+ ms {2}ok$/,
+          ),
+          expect.stringMatching(
+            new RegExp(
+              `^ {10}@OnShutdown ${steps[1].replace('.', '\\.')} .* ok$`,
+            ),
+          ),
+          expect.stringMatching(
+            new RegExp(
+              `^ {10}@OnShutdown ${steps[2].replace('.', '\\.')} .* ok$`,
+            ),
+          ),
+          expect.stringMatching(
+            /^ {10}@OnShutdown Database\.close +[\d.]+ ms {2}ok$/,
+          ),
+        ]);
       });
 
       it('cuts a slow @OnShutdown hook at its deadline and still runs the others', async () => {
@@ -360,6 +398,26 @@ describe('generated entries under the Lambda runtime clients', () => {
         expect(texts(report.logs)).toContainEqual(
           expect.stringContaining(
             '@OnShutdown on Outbox.flush: ran out of time',
+          ),
+        );
+        expect(report.steps).toHaveLength(4);
+        expect(report.steps).toEqual(
+          expect.arrayContaining([
+            expect.objectContaining({
+              name: 'OrdersHandler.stop',
+              outcome: 'ok',
+            }),
+            expect.objectContaining({ name: 'Cache.close', outcome: 'ok' }),
+            expect.objectContaining({
+              name: 'Outbox.flush',
+              outcome: 'timed-out',
+            }),
+            expect.objectContaining({ name: 'Database.close', outcome: 'ok' }),
+          ]),
+        );
+        expect(shutdownRows(runtime)).toContainEqual(
+          expect.stringMatching(
+            /^ {10}@OnShutdown Outbox\.flush +[\d.]+ ms {2}timed-out$/,
           ),
         );
       });

@@ -137,6 +137,47 @@ describe('Environment', () => {
       expect(bed.environment.phase).toBe('STOPPED');
     });
 
+    it('logs one INFO line naming every step with its kind, outcome and duration, in the order they ran', async () => {
+      const bed = await createTestBed(Orders);
+
+      await bed.shutdown();
+
+      const lines = bed.logs.filter((log) =>
+        log.message.startsWith('Shutdown finished'),
+      );
+      expect(lines).toEqual([
+        {
+          level: 'info',
+          message: expect.stringMatching(
+            /^Shutdown finished for Orders: 4 steps in [\d.]+ ms of a 450 ms budget, all ok$/,
+          ),
+          fields: expect.objectContaining({
+            handler: 'Orders',
+            budgetMs: 450,
+            durationMs: expect.any(Number),
+          }),
+        },
+      ]);
+      const steps = lines[0].fields?.shutdownSteps as {
+        kind: string;
+        name: string;
+        outcome: string;
+        durationMs: number;
+      }[];
+      expect(steps.map(({ name }) => name)).toEqual([
+        'Orders.flush',
+        expect.any(String),
+        expect.any(String),
+        'Config.close',
+      ]);
+      expect(steps[1]).toEqual({
+        kind: 'onShutdown',
+        name: expect.stringMatching(/^(Database\.end|Cache\.quit)$/),
+        outcome: 'ok',
+        durationMs: expect.any(Number),
+      });
+    });
+
     it('rejects invocations after shutdown', async () => {
       const bed = await createTestBed(Orders);
       await bed.shutdown();
@@ -211,6 +252,27 @@ describe('Environment', () => {
       expect(bed.logs.filter((log) => log.level === 'error')).toHaveLength(2);
     });
 
+    it('says in its shutdown line which steps failed or timed out', async () => {
+      const bed = await createTestBed(Fragile);
+
+      await bed.shutdown();
+
+      const line = bed.logs.find((log) =>
+        log.message.startsWith('Shutdown finished'),
+      );
+      expect(line?.message).toMatch(/3 steps in .*, 1 failed, 1 timed out$/);
+      expect(line?.fields?.shutdownSteps).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ name: 'Broken.close', outcome: 'failed' }),
+          expect.objectContaining({
+            name: 'Hanging.close',
+            outcome: 'timed-out',
+          }),
+          expect.objectContaining({ name: 'Healthy.close', outcome: 'ok' }),
+        ]),
+      );
+    });
+
     it('cuts a hook that outlives the whole budget', async () => {
       @singleton()
       class Forever {
@@ -273,6 +335,30 @@ describe('Environment', () => {
         '"REDIS".quit',
         '"Symbol(POOL)".end',
       ]);
+    });
+
+    it('lists the disposers in its shutdown line as dispose steps', async () => {
+      const bed = await createTestBed(UsesClients, {
+        providers: [
+          { token: POOL, useValue: { end: async () => undefined } },
+          { token: REDIS, useValue: { quit: () => undefined } },
+        ],
+      });
+
+      await bed.shutdown();
+
+      const line = bed.logs.find((log) =>
+        log.message.startsWith('Shutdown finished'),
+      );
+      expect(line?.fields?.shutdownSteps).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ kind: 'dispose', name: '"REDIS".quit' }),
+          expect.objectContaining({
+            kind: 'dispose',
+            name: '"Symbol(POOL)".end',
+          }),
+        ]),
+      );
     });
 
     it('calls a factory once per environment', async () => {

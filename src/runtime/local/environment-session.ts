@@ -71,6 +71,7 @@ export class EnvironmentSession {
   readonly #answered = new Set<string>();
   readonly #ready = deferred<void>();
   readonly #failure = deferred<LambdaError>();
+  readonly #errors: LambdaError[] = [];
   #runtimeStarted = false;
   #initDone = false;
   #runtimePoll: ServerResponse | undefined;
@@ -83,7 +84,7 @@ export class EnvironmentSession {
         this.#checkReady();
         this.#checkInvocationDone();
       },
-      failed: (error) => this.#failure.resolve(error),
+      failed: (error) => this.#fail(error),
     });
   }
 
@@ -95,6 +96,11 @@ export class EnvironmentSession {
   /** Settles with the first init or exit error the processes posted. */
   get failure(): Promise<LambdaError> {
     return this.#failure.promise;
+  }
+
+  /** Every init or exit error the processes posted so far, in order. */
+  get errors(): readonly LambdaError[] {
+    return this.#errors;
   }
 
   /** The runtime has asked for its first event; registration is closed. */
@@ -202,6 +208,11 @@ export class EnvironmentSession {
       );
     }
     sendAccepted(response);
+    this.#fail(error);
+  }
+
+  #fail(error: LambdaError): void {
+    this.#errors.push(error);
     this.#failure.resolve(error);
   }
 

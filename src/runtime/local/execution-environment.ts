@@ -221,6 +221,7 @@ export class ExecutionEnvironment {
         ? EXTERNAL_ONLY_RUNTIME_BUDGET_MS
         : INTERNAL_BUDGET_MS;
     const runtimeAlive = runtime?.alive === true;
+    const errorsBefore = this.#session.errors.length;
 
     const sentAt = performance.now();
     runtime?.signal('SIGTERM');
@@ -230,6 +231,11 @@ export class ExecutionEnvironment {
     const extensionsKilled = await this.#shutdownExtensions(
       budgetMs - (performance.now() - sentAt),
     );
+    // An extension that fails while it shuts down reports it with
+    // exit/error before it exits; the environment ends either way, so the
+    // error is only recorded.
+    // https://docs.aws.amazon.com/lambda/latest/dg/runtimes-extensions-api.html
+    const [error] = this.#session.errors.slice(errorsBefore);
     this.#session.close();
 
     const exit = runtime?.exit;
@@ -241,6 +247,7 @@ export class ExecutionEnvironment {
       killedAfterBudget: runtimeKilled || extensionsKilled,
       ...(runtimeAlive && exit ? { sigtermToExitMs: exit.atMs - sentAt } : {}),
       ...this.#runtimeExit(),
+      ...(error === undefined ? {} : { error }),
     };
   }
 

@@ -19,5 +19,6 @@ export type {
   PhaseOutcome,
   ReinitCause,
   ShutdownEntry,
+  ShutdownStep,
   TimelineEntry,
 } from './timeline-entry';

@@ -18,6 +18,7 @@ import {
   type LocalRuntimeSettings,
 } from './local-runtime-options';
 import { RuntimeApiServer } from './runtime-api-server';
+import { readShutdownSteps } from './shutdown-steps';
 import type {
   IdleEntry,
   InitEntry,
@@ -162,11 +163,13 @@ export class LocalRuntime {
             exitCode: null,
             exitSignal: null,
           };
+      const steps = readShutdownSteps(logs);
       return this.#record<ShutdownEntry>({
         phase: 'SHUTDOWN',
         startMs,
         durationMs: this.#now() - startMs,
         ...result,
+        ...(steps === undefined ? {} : { steps }),
         logs,
       });
     });
@@ -288,6 +291,13 @@ export class LocalRuntime {
     }
 
     const environment = this.#environment!;
+    // Cold is the first invocation an environment is given, as Lambda counts
+    // it: INIT runs once per environment and only that invocation's REPORT
+    // line carries its Init Duration. An entry that initialises again inside
+    // a later invocation (a CommonJS entry after a failed @OnInit) runs no
+    // INIT phase that Lambda sees, so that invocation stays warm here too,
+    // though the framework's own ColdStart metric marks it.
+    // https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtime-environment.html
     const coldStart = environment.invocations === 0;
     // A retried INIT counts against the invocation's timeout.
     const spent = reinit === 'init-error' ? this.#now() - began : 0;

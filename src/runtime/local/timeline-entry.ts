@@ -70,6 +70,19 @@ export interface IdleEntry extends EntryBase {
   readonly phase: 'IDLE';
 }
 
+/**
+ * One step of the framework's shutdown in the runtime process, as the line
+ * lambda-lifecycle logs when its shutdown finishes names it.
+ */
+export interface ShutdownStep {
+  /** `onShutdown` for an `@OnShutdown` hook, `dispose` for a disposer. */
+  readonly kind: string;
+  /** `Class.member`, or `"TOKEN".end` for a disposer. */
+  readonly name: string;
+  readonly outcome: 'ok' | 'failed' | 'timed-out';
+  readonly durationMs: number;
+}
+
 /** SHUTDOWN: how the environment was ended. */
 export interface ShutdownEntry extends EntryBase {
   readonly phase: 'SHUTDOWN';
@@ -90,6 +103,15 @@ export interface ShutdownEntry extends EntryBase {
   readonly exitCode: number | null;
   readonly exitSignal: string | null;
   readonly pid?: number;
+  /**
+   * The hooks and disposers lambda-lifecycle ran, in the order they ran,
+   * read from the line it logs when its shutdown finishes; absent when no
+   * such line was written (another framework, no SIGTERM, or a log level
+   * above INFO).
+   */
+  readonly steps?: readonly ShutdownStep[];
+  /** The first error an extension posted (`exit/error`) during SHUTDOWN. */
+  readonly error?: LambdaError;
 }
 
 /** One phase of the environment's life, in the order it happened. */

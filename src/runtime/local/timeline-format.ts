@@ -2,6 +2,7 @@ import type {
   ExtensionInfo,
   LambdaError,
   ShutdownEntry,
+  ShutdownStep,
   TimelineEntry,
 } from './timeline-entry';
 
@@ -11,7 +12,12 @@ export interface TimelineFormatOptions {
   readonly quiet?: boolean;
 }
 
-const LOG_INDENT = '          | ';
+const INDENT = ' '.repeat(10);
+const LOG_INDENT = `${INDENT}| `;
+const STEP_KINDS: Readonly<Record<string, string>> = {
+  onShutdown: '@OnShutdown',
+  dispose: 'disposer',
+};
 
 function ms(value: number): string {
   return `${value < 10 ? value.toFixed(1) : Math.round(value)} ms`;
@@ -62,6 +68,34 @@ function shutdownRow(entry: ShutdownEntry): string {
   return `SHUTDOWN  SIGTERM -> ${exit}  (${extensionsText(entry.extensions)}${killed})`;
 }
 
+/** One aligned line per shutdown step, under the SHUTDOWN row. */
+function stepRows(steps: readonly ShutdownStep[]): string[] {
+  const kind = (step: ShutdownStep) => STEP_KINDS[step.kind] ?? step.kind;
+  const kindWidth = Math.max(...steps.map((step) => kind(step).length));
+  const nameWidth = Math.max(...steps.map((step) => step.name.length));
+
+  return steps.map(
+    (step) =>
+      `${INDENT}${kind(step).padEnd(kindWidth)} ${step.name.padEnd(nameWidth)}` +
+      `${ms(step.durationMs).padStart(8)}  ${step.outcome}`,
+  );
+}
+
+/** What SHUTDOWN did inside the runtime, and what an extension reported. */
+function shutdownDetails(entry: ShutdownEntry): string[] {
+  const steps = entry.steps;
+  return [
+    ...(steps === undefined
+      ? []
+      : steps.length === 0
+        ? [`${INDENT}no shutdown steps: nothing to release`]
+        : stepRows(steps)),
+    ...(entry.error === undefined
+      ? []
+      : [`${INDENT}error  ${oneLine(entry.error)}`]),
+  ];
+}
+
 function entryRow(entry: TimelineEntry): string {
   switch (entry.phase) {
     case 'INIT': {
@@ -87,6 +121,8 @@ function entryRow(entry: TimelineEntry): string {
 /**
  * The lifecycle timeline for people: one aligned row per phase, with the
  * lines the processes wrote indented under the phase they appeared in.
+ * Under SHUTDOWN come the hooks and disposers the framework ran, each with
+ * its duration and outcome, and an error an extension posted.
  *
  * Phase: after the run; it only reads the timeline and never throws.
  *
@@ -95,6 +131,8 @@ function entryRow(entry: TimelineEntry): string {
  * for (const line of formatTimeline(runtime.timeline)) stdout.write(line + '\n');
  * // INIT               41 ms  ok
  * // INVOKE    cold    5.2 ms  ok       3f0c1a2b…
+ * // SHUTDOWN  SIGTERM -> exit 7.5 ms  (1 extension registered: …)
+ * //           @OnShutdown Database.close  0.4 ms  ok
  * ```
  */
 export function formatTimeline(
@@ -103,6 +141,7 @@ export function formatTimeline(
 ): string[] {
   return timeline.flatMap((entry) => [
     entryRow(entry),
+    ...(entry.phase === 'SHUTDOWN' ? shutdownDetails(entry) : []),
     ...(options.quiet
       ? []
       : entry.logs.map(

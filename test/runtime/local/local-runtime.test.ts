@@ -386,6 +386,75 @@ describe('startLocalRuntime', () => {
       });
     });
 
+    it('records an exit/error an extension posts during SHUTDOWN', async () => {
+      const runtime = await start('echo.mjs', {
+        extensions: [path.join(FIXTURES, 'shutdown-listener.mjs')],
+        env: { FAIL_AT_SHUTDOWN: '1' },
+      });
+
+      const report = await runtime.shutdown();
+
+      expect(report).toMatchObject({
+        signal: 'SIGTERM',
+        error: {
+          errorType: 'Extension.FlushFailed',
+          errorMessage:
+            'extension "shutdown-listener.mjs" posted exit/error: 3 spans ' +
+            'were not sent',
+        },
+      });
+    });
+
+    it('records no error when the extensions shut down cleanly', async () => {
+      const runtime = await start('echo.mjs', {
+        extensions: [path.join(FIXTURES, 'shutdown-listener.mjs')],
+      });
+
+      const report = await runtime.shutdown();
+
+      expect(report.error).toBeUndefined();
+    });
+
+    it.each(['JSON', 'Text'])(
+      'lists the hooks lambda-lifecycle ran at SIGTERM, in reverse dependency order, from its %s log line',
+      async (format) => {
+        const runtime = await start('framework.mjs', {
+          env: { AWS_LAMBDA_LOG_FORMAT: format },
+        });
+        await runtime.invoke({ orderId: 'A-1' });
+
+        const report = await runtime.shutdown();
+
+        expect(report).toMatchObject({
+          signal: 'SIGTERM',
+          killedAfterBudget: false,
+          steps: [
+            {
+              kind: 'onShutdown',
+              name: 'Orders.stop',
+              outcome: 'ok',
+              durationMs: expect.any(Number),
+            },
+            {
+              kind: 'onShutdown',
+              name: 'Pool.close',
+              outcome: 'ok',
+              durationMs: expect.any(Number),
+            },
+          ],
+        });
+      },
+    );
+
+    it('gives no steps for a runtime that logs none', async () => {
+      const runtime = await start('extension.mjs');
+
+      const report = await runtime.shutdown();
+
+      expect(report.signal).toBe('SIGTERM');
+      expect(report).not.toHaveProperty('steps');
+    });
+
     it('initialises a new environment for an invocation after shutdown', async () => {
       const runtime = await start('echo.mjs');
       await runtime.shutdown();

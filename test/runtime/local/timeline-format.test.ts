@@ -116,4 +116,71 @@ describe('formatTimeline', () => {
         '(internal), SIGKILL after the 500 ms budget)',
     ]);
   });
+
+  describe('when the framework logged its shutdown steps', () => {
+    const shutdown = TIMELINE[4] as Extract<
+      TimelineEntry,
+      { phase: 'SHUTDOWN' }
+    >;
+
+    it('lists each step under the SHUTDOWN row, aligned, in the order they ran', () => {
+      const lines = formatTimeline([
+        {
+          ...shutdown,
+          steps: [
+            {
+              kind: 'onShutdown',
+              name: 'OrdersHandler.stop',
+              outcome: 'ok',
+              durationMs: 0.1,
+            },
+            {
+              kind: 'onShutdown',
+              name: 'Outbox.flush',
+              outcome: 'timed-out',
+              durationMs: 100.6,
+            },
+            {
+              kind: 'dispose',
+              name: '"PG_POOL".end',
+              outcome: 'failed',
+              durationMs: 2.25,
+            },
+          ],
+        },
+      ]);
+
+      expect(lines).toEqual([
+        'SHUTDOWN  SIGTERM -> exit 41 ms  (1 extension registered: cleanup ' +
+          '(internal))',
+        '          @OnShutdown OrdersHandler.stop  0.1 ms  ok',
+        '          @OnShutdown Outbox.flush        101 ms  timed-out',
+        '          disposer    "PG_POOL".end       2.3 ms  failed',
+      ]);
+    });
+
+    it('says so when there was nothing to release', () => {
+      const lines = formatTimeline([{ ...shutdown, steps: [] }]);
+
+      expect(lines[1]).toBe('          no shutdown steps: nothing to release');
+    });
+  });
+
+  it('shows an error an extension posted during SHUTDOWN', () => {
+    const lines = formatTimeline([
+      {
+        ...(TIMELINE[4] as Extract<TimelineEntry, { phase: 'SHUTDOWN' }>),
+        error: {
+          errorType: 'Extension.FlushFailed',
+          errorMessage: 'extension "telemetry" posted exit/error: 3 spans lost',
+          trace: [],
+        },
+      },
+    ]);
+
+    expect(lines[1]).toBe(
+      '          error  Extension.FlushFailed: extension "telemetry" posted ' +
+        'exit/error: 3 spans lost',
+    );
+  });
 });
