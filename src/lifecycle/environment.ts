@@ -495,17 +495,29 @@ export class Environment {
       : meteredPath(run, counts, ids, this.#recorder);
   }
 
-  /** The first invocation decides the cold start, then steps aside. */
+  /**
+   * The first invocation decides the cold start, then steps aside. It is a
+   * cold start only when it is the first invocation the environment ever
+   * received: after a failed INIT retried within an invocation, Lambda
+   * counts the one that failed (its REPORT carries the Init Duration).
+   */
   #first(steady: Invoke): Invoke {
     return (event, context) => {
-      this.#counts.coldStart = this.#initializationType === ON_DEMAND;
+      const first =
+        this.#firstArrival === undefined || this.#firstArrival === context;
+      this.#counts.coldStart = first && this.#initializationType === ON_DEMAND;
       this.dispatch = steady;
       return steady(event, context);
     };
   }
 
-  #afterInit: Invoke = (event, context) =>
-    this.start().then(() => this.dispatch(event, context));
+  /** The context of the first invocation that arrived before READY. */
+  #firstArrival: object | undefined;
+
+  #afterInit: Invoke = (event, context) => {
+    this.#firstArrival ??= context;
+    return this.start().then(() => this.dispatch(event, context));
+  };
 
   #stopped: Invoke = () =>
     Promise.reject(

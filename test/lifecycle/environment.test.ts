@@ -637,6 +637,54 @@ describe('Environment', () => {
     });
   });
 
+  describe('when INIT fails and is retried by invocations', () => {
+    let failures = 0;
+
+    @singleton()
+    class Unsteady {
+      @OnInit()
+      connect(): void {
+        if (failures > 0) {
+          failures--;
+          throw new Error('ECONNREFUSED 127.0.0.1:5432');
+        }
+      }
+    }
+
+    @Handler()
+    class Retrying {
+      constructor(readonly unsteady: Unsteady) {}
+      handle(): string {
+        return 'served';
+      }
+    }
+
+    it('counts the cold start on the invocation that retried INIT and succeeded first', async () => {
+      failures = 1;
+      const handler = createHandler(Retrying, { logger: silent(), env: {} });
+      await handler.ready.catch(() => undefined);
+
+      await handler(undefined, createFakeContext());
+
+      expect(handler.stats.coldStart).toBe(true);
+    });
+
+    it('counts it on the first invocation the environment received, even when that one failed', async () => {
+      failures = 2;
+      const handler = createHandler(Retrying, { logger: silent(), env: {} });
+      await handler.ready.catch(() => undefined);
+
+      const first = await handler(undefined, createFakeContext()).catch(
+        (error: unknown) => error,
+      );
+      const second = await handler(undefined, createFakeContext());
+
+      expect(LifecycleError.is(first)).toBe(true);
+      expect(second).toBe('served');
+      expect(handler.stats.coldStart).toBe(false);
+    });
+  });
+
   describe('when INIT fails and the caller passed values', () => {
     const CLIENT = 'CLIENT';
     const POOL = 'POOL';
