@@ -10,7 +10,6 @@ export type LifecycleErrorCode =
   | 'DEPENDENCY_CYCLE'
   | 'RESOLUTION_FAILED'
   | 'BUILT_AFTER_INIT'
-  | 'INIT_FAILED'
   | 'HOOK_FAILED'
   | 'HOOK_TIMED_OUT'
   | 'AFTER_INVOKE_FAILED'

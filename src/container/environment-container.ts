@@ -198,8 +198,20 @@ export function buildEnvironmentGraph(
     }
   };
 
+  const cycle = (chain: readonly InjectionToken<unknown>[]): unknown => {
+    const error = new LifecycleError(
+      'DEPENDENCY_CYCLE',
+      `Cannot build ${tokenName(root)}: ${chain.map(tokenName).join(' -> ')} ` +
+        'need each other through a factory. Break the cycle: let one of ' +
+        'them resolve the other when it is used, not when it is built.',
+    );
+    refusals.add(error as object);
+    return error;
+  };
+
   trackResolutions(child, {
     firstSeen: adopt,
+    reentered: cycle,
     reports: (token) => building || later.has(token),
     resolved: ({ token, value, dependencies }) => {
       later.delete(token);

@@ -112,6 +112,14 @@ export interface ResolutionTracking {
   readonly reports: (token: InjectionToken<unknown>) => boolean;
   /** A reported resolution, with the values it resolved on the way. */
   readonly resolved: (resolution: Resolution) => void;
+  /**
+   * Called when a token is asked for again while it is still being
+   * resolved (a cycle the graph check cannot see, through a factory), with
+   * the chain from its first request to this one; returns the error that
+   * refuses the resolution. tsyringe itself would recurse until the stack
+   * overflows.
+   */
+  readonly reentered: (chain: readonly InjectionToken<unknown>[]) => unknown;
 }
 
 /**
@@ -158,6 +166,13 @@ export function trackResolutions(
         throw error;
       }
       seen.add(token);
+    }
+
+    const again = resolving.indexOf(token);
+    if (again !== -1) {
+      const error = tracking.reentered([...resolving.slice(again), token]);
+      refusal ??= { error };
+      throw error;
     }
 
     const dependencies = tracking.reports(token)

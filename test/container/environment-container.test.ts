@@ -141,6 +141,38 @@ describe('the environment container', () => {
     });
   });
 
+  describe('when a factory and a class need each other', () => {
+    const POOL = 'POOL';
+
+    @singleton()
+    class Tracer {
+      constructor(@inject(POOL) readonly pool: unknown) {}
+    }
+
+    @Handler()
+    class NeedsTracedPool {
+      constructor(@inject(POOL) readonly pool: unknown) {}
+      handle(): void {}
+    }
+
+    it('fails INIT naming the cycle instead of overflowing the stack', async () => {
+      const error = await createTestBed(NeedsTracedPool, {
+        providers: [
+          { token: POOL, useFactory: (c) => ({ tracer: c.resolve(Tracer) }) },
+        ],
+      }).catch((e: unknown) => e);
+
+      expect(LifecycleError.is(error)).toBe(true);
+      expect(error).toMatchObject({
+        code: 'DEPENDENCY_CYCLE',
+        message: expect.stringContaining(
+          'Cannot build NeedsTracedPool: "POOL" -> Tracer -> "POOL" need ' +
+            'each other through a factory',
+        ),
+      });
+    });
+  });
+
   describe('when only an invocation-scoped class needs a service', () => {
     @singleton()
     class Clock {
