@@ -468,7 +468,7 @@ export class Environment {
     }
     return this.#recorder === undefined
       ? countedPath(run, counts, ids)
-      : meteredPath(run, counts, ids, this.#recorder);
+      : meteredPath(run, counts, ids, this.#recorder, this.#logger);
   }
 
   /** The first invocation decides the cold start, then steps aside. */

@@ -230,16 +230,46 @@ describe(MetricsRecorder.name, () => {
       }
     });
 
-    it('measures the idle time since INIT and since the previous invocation', async () => {
-      const run = await start();
+    describe('on a controlled clock', () => {
+      // Only the monotonic clock the engine reads (process.hrtime) is
+      // faked: it stands still unless the test moves it.
+      beforeEach(() => {
+        jest.useFakeTimers({
+          doNotFake: [
+            'Date',
+            'nextTick',
+            'performance',
+            'queueMicrotask',
+            'setImmediate',
+            'clearImmediate',
+            'setInterval',
+            'clearInterval',
+            'setTimeout',
+            'clearTimeout',
+          ],
+        });
+      });
 
-      await run.invoke();
-      await new Promise((resolve) => setTimeout(resolve, 5));
-      await run.invoke();
+      afterEach(() => {
+        jest.useRealTimers();
+      });
 
-      for (const doc of invocations(run)) {
-        expect(doc.IdleTime).toBeGreaterThan(0);
-      }
+      it('measures the idle time since INIT and since the previous invocation', async () => {
+        const run = await start();
+
+        jest.advanceTimersByTime(40);
+        await run.invoke();
+        jest.advanceTimersByTime(250);
+        await run.invoke();
+        await run.invoke();
+
+        expect(invocations(run).map((doc) => doc.IdleTime)).toEqual([
+          40, 250, 0,
+        ]);
+        expect(invocations(run).map((doc) => doc.InvocationDuration)).toEqual([
+          0, 0, 0,
+        ]);
+      });
     });
 
     it('counts lazy hits, misses and loads since the previous document', async () => {
