@@ -233,6 +233,7 @@ export class MetricsRecorder implements LifecycleObserver {
 
     try {
       if (this.#writesLines) {
+        // Limitation: encoding and writing the line cost about 2.9 us per invocation over metrics off (0.7 us of it the write), above the 1 us target; a custom sink pays only the engine's 0.5 us and its own work.
         const values = this.#values(reading, timestamp);
         const { bytes, length } = shape.template.encode(timestamp, values);
         writeEmfBytes(bytes, length);
