@@ -109,7 +109,9 @@ function print(results: readonly MetricsResult[], plan: Plan): void {
       'as the median of the per-round differences. One ' +
       'process per case, stdout to /dev/null or a pipe drained by cat. ' +
       'Handler: a before hook, a ' +
-      '@Lazy read, a Pooled provider; memory sampled every 100th invocation.',
+      '@Lazy read, a Pooled provider used once; memory sampled every 100th ' +
+      'invocation. The target is for the default-sink rows, which write ' +
+      'the EMF line; the rest are for scale.',
   );
   console.log();
   console.log(

@@ -78,6 +78,7 @@ function redactedAddress(url: string): string {
 export class Cache implements Pooled {
   #redis: Redis | undefined;
   #opened = 0;
+  #commands = 0;
 
   constructor(
     @inject(CACHE_SETTINGS) private readonly settings: CacheSettings,
@@ -128,19 +129,27 @@ export class Cache implements Pooled {
 
   /** The value under `key`, or undefined. */
   async get(key: string): Promise<string | undefined> {
-    return (await this.#client().get(key)) ?? undefined;
+    const redis = this.#client();
+    this.#commands++;
+    return (await redis.get(key)) ?? undefined;
   }
 
   /** Stores `value` under `key` for `ttlSeconds`. */
   async set(key: string, value: string, ttlSeconds: number): Promise<void> {
-    await this.#client().set(key, value, 'EX', ttlSeconds);
+    const redis = this.#client();
+    this.#commands++;
+    await redis.set(key, value, 'EX', ttlSeconds);
   }
 
-  /** Connections opened since INIT, and open now; see {@link Pooled}. */
+  /**
+   * Connections opened since INIT, open now, and the commands this cache
+   * sent over its one connection (as `acquired`); see {@link Pooled}.
+   */
   poolStats(): PoolStats {
     return {
       opened: this.#opened,
       open: this.#redis?.status === 'ready' ? 1 : 0,
+      acquired: this.#commands,
     };
   }
 

@@ -46,6 +46,7 @@ function reason(error: unknown): string {
 export class PostgresDatabase implements Database, Pooled {
   #pool: Pool | undefined;
   #opened = 0;
+  #acquired = 0;
 
   constructor(
     @inject(DATABASE_SETTINGS) private readonly settings: DatabaseSettings,
@@ -72,6 +73,8 @@ export class PostgresDatabase implements Database, Pooled {
       idleTimeoutMillis: 0,
     });
     pool.on('connect', () => this.#opened++);
+    // A client checked out of the pool, for a query or by connect().
+    pool.on('acquire', () => this.#acquired++);
     // A connection the server or the network dropped while idle: pg takes
     // it out of the pool and the next query opens another. Without a
     // listener the 'error' event would end the process.
@@ -106,9 +109,16 @@ export class PostgresDatabase implements Database, Pooled {
     return rows;
   }
 
-  /** Connections opened since INIT, and open now; see {@link Pooled}. */
+  /**
+   * Connections opened since INIT, open now, and checked out since INIT;
+   * see {@link Pooled}.
+   */
   poolStats(): PoolStats {
-    return { opened: this.#opened, open: this.#pool?.totalCount ?? 0 };
+    return {
+      opened: this.#opened,
+      open: this.#pool?.totalCount ?? 0,
+      acquired: this.#acquired,
+    };
   }
 
   /**

@@ -56,13 +56,17 @@ export function memoryText(summary: ReportSummary): string {
   );
 }
 
-/** The connection line: `75.0% of invocations reused a connection (...)`. */
+/**
+ * The connection line, the reuse rate among invocations that used a
+ * connection: `75.0% (6 reused, 2 opened one, 2 used none; ...)`.
+ */
 export function connectionText(summary: ReportSummary): string {
   const c = summary.connections;
   if (c === undefined) return 'no Pooled provider';
+  const unused = c.unused > 0 ? `, ${c.unused} used none` : '';
   return (
     `${formatRate(c.reuseRate)} (${c.reused} reused, ${c.opening} opened ` +
-    `one; ${plural(c.opened, 'connection')} opened in all)`
+    `one${unused}; ${plural(c.opened, 'connection')} opened in all)`
   );
 }
 

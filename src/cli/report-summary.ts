@@ -65,11 +65,13 @@ export interface ReportSummary {
 
 /** How invocations of environments with `Pooled` providers got connections. */
 export interface ConnectionSummary {
-  /** Invocations that opened none while connections were open. */
+  /** Invocations that used a connection and opened none. */
   readonly reused: number;
-  /** Invocations that opened at least one. */
+  /** Invocations that used a connection and opened at least one. */
   readonly opening: number;
-  /** reused / (reused + opening), 0-1. */
+  /** Invocations that used no connection: neither reuse nor opening. */
+  readonly unused: number;
+  /** reused / (reused + opening), 0-1: unused invocations do not count. */
   readonly reuseRate: number | undefined;
   /** Connections opened in all, INIT included. */
   readonly opened: number;
@@ -181,20 +183,32 @@ function initHooks(inits: readonly LifecycleDocument[]) {
   }));
 }
 
+/**
+ * An invocation document's `ConnectionReused` is 1 when it reused a
+ * connection and 0 when it opened one; the member is left out when it used
+ * none. Documents of providers that do not count acquisitions say 0 for an
+ * invocation that opened none with no connection open: that one used none
+ * too.
+ */
 function connections(
   docs: readonly LifecycleDocument[],
   invokes: readonly LifecycleDocument[],
 ): ConnectionSummary | undefined {
-  const pooled = invokes.filter((doc) => 'ConnectionReused' in doc);
+  const pooled = invokes.filter(
+    (doc) => 'ConnectionsOpen' in doc || 'ConnectionReused' in doc,
+  );
   if (pooled.length === 0) return undefined;
-  const reused = sum(pooled, 'ConnectionReused');
+  const reused = pooled.filter((doc) => num(doc, 'ConnectionReused') === 1);
   const opening = pooled.filter(
-    (doc) => (num(doc, 'ConnectionsOpened') ?? 0) > 0,
-  ).length;
+    (doc) =>
+      num(doc, 'ConnectionReused') === 0 &&
+      (num(doc, 'ConnectionsOpened') ?? 0) > 0,
+  );
   return {
-    reused,
-    opening,
-    reuseRate: ratio(reused, reused + opening),
+    reused: reused.length,
+    opening: opening.length,
+    unused: pooled.length - reused.length - opening.length,
+    reuseRate: ratio(reused.length, reused.length + opening.length),
     opened: sum(docs, 'ConnectionsOpened'),
   };
 }

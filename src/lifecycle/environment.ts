@@ -492,7 +492,7 @@ export class Environment {
     }
     return this.#recorder === undefined
       ? countedPath(run, counts, ids)
-      : meteredPath(run, counts, ids, this.#recorder);
+      : meteredPath(run, counts, ids, this.#recorder, this.#logger);
   }
 
   /**

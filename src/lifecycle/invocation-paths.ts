@@ -1,4 +1,5 @@
 import { now } from './clock';
+import { errorFields, type Logger } from '../logging/logger';
 import type { RequestIdSource } from '../logging/request-id-source';
 import type { Invoke } from './invoke-pipeline';
 import { reportSettled } from './instrument-hooks';
@@ -42,14 +43,34 @@ export function countedPath(
 
 /**
  * The metrics path: times the invocation as a whole (two clock reads) and
- * tells `recorder` how it ended; hooks are not timed one by one.
+ * tells `recorder` how it ended; hooks are not timed one by one. A recorder
+ * that throws never changes the invocation's outcome: the result or the
+ * handler's error passes through, and the first such failure of the
+ * environment is logged (later ones would repeat it on every invocation).
  */
 export function meteredPath(
   run: Invoke,
   counts: InvocationCounts,
   ids: RequestIdSource,
   recorder: Required<Pick<LifecycleObserver, 'invocationEnded'>>,
+  logger: Logger,
 ): Invoke {
+  let failureLogged = false;
+
+  const record = (ended: InvocationEnd) => {
+    try {
+      recorder.invocationEnded(ended);
+    } catch (error) {
+      if (failureLogged) return;
+      failureLogged = true;
+      logger.error(
+        'Metrics recorder failed; this invocation has no metrics, and ' +
+          'later failures are not logged',
+        { requestId: ended.requestId, ...errorFields(error) },
+      );
+    }
+  };
+
   return (event, context) => {
     const started = now();
     const requestId = context.awsRequestId;
@@ -62,7 +83,7 @@ export function meteredPath(
     const end = (outcome: InvocationEnd['outcome'], error?: unknown) => {
       const ended = now();
       if (--counts.inFlight === 0) counts.idleSince = ended;
-      recorder.invocationEnded({
+      record({
         requestId,
         coldStart,
         idleMs,

@@ -6,15 +6,21 @@ export const REDACTED = '[REDACTED]';
 
 /**
  * Field names redacted at any depth whatever the `redact` option says:
- * credentials that HTTP events and SDK errors carry in their headers.
+ * credentials that HTTP events and SDK errors carry in their headers, the
+ * `cookies` array of API Gateway HTTP API (payload 2.0) and Function URL
+ * events, and the credential variables of an environment dump.
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-integrations-lambda.html
  */
 export const ALWAYS_REDACTED: readonly string[] = [
   'authorization',
   'proxy-authorization',
   'cookie',
+  'cookies',
   'set-cookie',
   'x-api-key',
   'x-amz-security-token',
+  'aws_secret_access_key',
+  'aws_session_token',
 ];
 
 // Deeper structures are cut rather than walked: a log line is no place for
@@ -39,12 +45,16 @@ function sensitiveOf(value: object): ReadonlySet<string> | undefined {
 }
 
 function errorAsFields(error: Error): Record<string, unknown> {
-  return {
+  const fields: Record<string, unknown> = {
     errorType: error.name,
     errorMessage: error.message,
     stack: error.stack,
     ...error,
   };
+  // `cause` is not enumerable when given to the constructor; the copy walks
+  // it like any member, so depth and cycles stay bounded.
+  if ('cause' in error && !('cause' in fields)) fields.cause = error.cause;
+  return fields;
 }
 
 /**
@@ -56,8 +66,8 @@ function errorAsFields(error: Error): Record<string, unknown> {
  * Members marked `@Sensitive()` are redacted on instances of their class.
  *
  * The copy also makes the fields safe to serialise: a cycle becomes
- * `"[Circular]"`, an `Error` its name, message and stack, and anything
- * deeper than 12 levels `"[Truncated]"`.
+ * `"[Circular]"`, an `Error` its name, message, stack and cause, and
+ * anything deeper than 12 levels `"[Truncated]"`.
  *
  * Phase: init (built), then each log call. Never throws; a getter that
  * throws while being read is logged as `"[Unreadable]"`.

@@ -23,8 +23,8 @@ function directives(document: EmfDocument): string {
   return json;
 }
 
-/** `,"name":`, cached. */
-function member(name: string): string {
+/** `,"name":`, cached. The template of a document shape reuses it. */
+export function jsonMember(name: string): string {
   let json = memberJson.get(name);
   if (json === undefined) {
     json = `,${JSON.stringify(name)}:`;
@@ -50,7 +50,11 @@ function number(value: number): string {
   return Number.isFinite(value) ? String(value) : 'null';
 }
 
-function value(member: unknown): string | undefined {
+/**
+ * A root member's value as `JSON.stringify` writes it (undefined for what
+ * it leaves out), through the fast paths above.
+ */
+export function jsonValue(member: unknown): string | undefined {
   if (typeof member === 'number') return number(member);
   if (typeof member === 'string' && PLAIN.test(member)) return `"${member}"`;
   return JSON.stringify(member);
@@ -58,10 +62,10 @@ function value(member: unknown): string | undefined {
 
 /**
  * One EMF document as one line of JSON, without the newline: `_aws` first,
- * then every other member with the text `JSON.stringify` would give it
- * (so the line equals `JSON.stringify(document)` when `_aws` comes first). A number that is
- * not finite becomes `null`, as in JSON; `undefined` and functions are left
- * out.
+ * then every other member with the text `JSON.stringify` would give it (so
+ * the line equals `JSON.stringify(document)` when `_aws` comes first). A
+ * number that is not finite becomes `null`, as in JSON; `undefined` and
+ * functions are left out.
  *
  * Phase: each invoke, when the stdout sink writes. Throws what
  * `JSON.stringify` throws for a member it cannot serialise (a BigInt).
@@ -79,8 +83,8 @@ export function serializeEmf(document: EmfDocument): string {
 
   for (const name in document) {
     if (name === '_aws') continue;
-    const json = value(document[name]);
-    if (json !== undefined) line += member(name) + json;
+    const json = jsonValue(document[name]);
+    if (json !== undefined) line += jsonMember(name) + json;
   }
   return `${line}}`;
 }

@@ -34,7 +34,12 @@ export const LIFECYCLE_METRICS = {
   LazyLoads: 'Count',
   /** Connections `Pooled` providers opened since the previous document. */
   ConnectionsOpened: 'Count',
-  /** INVOKE: 1 when the invocation opened none and connections were open. */
+  /**
+   * INVOKE: 1 when the invocation used a connection and opened none, 0 when
+   * it opened one; left out when it used none (so its average is the reuse
+   * rate). Providers without `acquired`: 1 when it opened none while
+   * connections were open.
+   */
   ConnectionReused: 'Count',
   /** Connections open in `Pooled` providers, idle or in use. */
   ConnectionsOpen: 'Count',
@@ -64,7 +69,9 @@ export const EAGER_LAZY_METRIC_PREFIX = 'EagerLazyDuration.';
 /**
  * Root members that are not metrics: which phase a document describes,
  * which environment wrote it, and per phase the request id, the outcome,
- * the initialization type and the configured memory.
+ * the initialization type and the configured memory. `level` and
+ * `timestamp` (RFC 3339) are only written when Lambda filters JSON logs
+ * above INFO, so that the filter lets the documents through.
  */
 export const LIFECYCLE_MEMBERS = {
   phase: 'LifecyclePhase',
@@ -73,6 +80,8 @@ export const LIFECYCLE_MEMBERS = {
   outcome: 'Outcome',
   initializationType: 'InitializationType',
   memorySize: 'MemorySizeMb',
+  level: 'level',
+  timestamp: 'timestamp',
 } as const;
 
 /** The phases a lifecycle document describes. */

@@ -40,6 +40,12 @@ export interface MetricsConfig {
   readonly memorySampleEvery: number;
   /** `AWS_LAMBDA_FUNCTION_MEMORY_SIZE`, when set. */
   readonly memorySizeMb: number | undefined;
+  /**
+   * The `level` every document carries, with a `timestamp`, so that
+   * Lambda's log-level filter lets it through; undefined when nothing
+   * filters INFO lines out.
+   */
+  readonly level: string | undefined;
 }
 
 const DEFAULT_NAMESPACE = 'LambdaLifecycle';
@@ -120,6 +126,19 @@ function checkDimensions(
   return { ...dimensions };
 }
 
+// Levels above INFO. Under the JSON log format Lambda drops application log
+// lines below the configured level, and takes a line without a valid
+// "level" (or without an RFC 3339 "timestamp") for INFO.
+// https://docs.aws.amazon.com/lambda/latest/dg/monitoring-cloudwatchlogs-log-level.html
+const FILTERING_LEVELS = new Set(['WARN', 'ERROR', 'FATAL']);
+
+/** The level that passes Lambda's filter, when it would drop INFO. */
+function filterLevel(env: NodeJS.ProcessEnv): string | undefined {
+  if (env.AWS_LAMBDA_LOG_FORMAT?.toUpperCase() !== 'JSON') return undefined;
+  const level = env.AWS_LAMBDA_LOG_LEVEL?.toUpperCase();
+  return level !== undefined && FILTERING_LEVELS.has(level) ? level : undefined;
+}
+
 function memorySize(env: NodeJS.ProcessEnv): number | undefined {
   const size = Number(env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE);
   return Number.isInteger(size) && size > 0 ? size : undefined;
@@ -129,7 +148,10 @@ function memorySize(env: NodeJS.ProcessEnv): number | undefined {
  * Decides, once at INIT, whether the environment records metrics and how.
  * `false` turns them off; options turn them on; without the option they are
  * on inside Lambda (`AWS_LAMBDA_FUNCTION_NAME` set, as the local runtime
- * sets it too) and off elsewhere, so unit tests print nothing.
+ * sets it too) and off elsewhere, so unit tests print nothing. Under the
+ * JSON log format with an application log level of WARN, ERROR or FATAL,
+ * documents carry that `level` and a `timestamp`, which Lambda's log-level
+ * filter needs to keep them.
  *
  * Phase: init. Throws `INVALID_OPTION` naming the option for a namespace,
  * dimension or sample interval CloudWatch or the engine cannot take.
@@ -165,5 +187,6 @@ export function resolveMetrics(
     sink: options.sink ?? writeEmfLine,
     memorySampleEvery: every,
     memorySizeMb: memorySize(env),
+    level: filterLevel(env),
   };
 }

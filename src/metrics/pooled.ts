@@ -7,25 +7,41 @@ export interface PoolStats {
   readonly opened: number;
   /** Connections open now, idle or in use. */
   readonly open: number;
+  /**
+   * Times a connection was used so far: handed out by the pool (`pg`'s
+   * `acquire` event) or, for a client with one connection, commands sent.
+   * Optional; without it an invocation that used no connection cannot be
+   * told from one that reused a connection.
+   */
+  readonly acquired?: number;
 }
 
 /**
  * Implemented by a provider that owns pooled connections (a `pg` Pool, a
  * Redis client), so the framework can tell for each invocation whether it
- * reused a connection that an earlier invocation opened or had to open one:
- * an invocation during which `opened` grew opened one.
+ * reused a connection that an earlier invocation opened or had to open one.
+ * An invocation during which `acquired` grew used a connection: it reused
+ * one when `opened` stayed the same, it opened one when `opened` grew. An
+ * invocation during which `acquired` did not grow used none and counts as
+ * neither. Providers without `acquired` (in an environment where any
+ * provider lacks it) count an invocation as reusing when it opened none
+ * while connections were open.
  *
- * Phase: read at the start and end of every invocation when metrics are on;
- * it must be cheap (two counters) and must not throw.
+ * Phase: read at the end of every invocation when metrics are on; it must
+ * be cheap (three counters) and must not throw.
  *
  * @example
  * ```ts
  * @singleton()
  * class Database implements Pooled {
  *   #opened = 0;
- *   readonly pool = new Pool().on('connect', () => this.#opened++);
+ *   #acquired = 0;
+ *   readonly pool = new Pool()
+ *     .on('connect', () => this.#opened++)
+ *     .on('acquire', () => this.#acquired++);
  *   poolStats(): PoolStats {
- *     return { opened: this.#opened, open: this.pool.totalCount };
+ *     const { totalCount: open } = this.pool;
+ *     return { opened: this.#opened, open, acquired: this.#acquired };
  *   }
  * }
  * ```

@@ -8,6 +8,8 @@ export type LazyTotals = Pick<LazyStats, 'hits' | 'misses' | 'loads'>;
 export interface PoolTotals {
   readonly opened: number;
   readonly open: number;
+  /** Undefined when any provider does not count acquisitions. */
+  readonly acquired: number | undefined;
 }
 
 /** What memory the process uses now. */
@@ -32,18 +34,23 @@ export function sumLazies(lazies: readonly InstalledLazy[]): LazyTotals {
 }
 
 /**
- * Sums `poolStats()` of every provider. Throws what a provider's
- * `poolStats()` throws.
+ * Sums `poolStats()` of every provider; `acquired` only when every one
+ * counts it. Throws what a provider's `poolStats()` throws.
  */
 export function readPools(pools: readonly PooledProvider[]): PoolTotals {
   let opened = 0;
   let open = 0;
+  let acquired: number | undefined = 0;
   for (const { pool } of pools) {
     const stats = pool.poolStats();
     opened += stats.opened;
     open += stats.open;
+    acquired =
+      acquired === undefined || typeof stats.acquired !== 'number'
+        ? undefined
+        : acquired + stats.acquired;
   }
-  return { opened, open };
+  return { opened, open, acquired };
 }
 
 /**

@@ -95,7 +95,7 @@ describe(runReportCommand.name, () => {
       ...Array(4).fill('5 ms'),
     ]);
     expect(row(out, 'Connection reuse')).toEqual([
-      `${FIXTURE.reuseRate} (6 reused, 2 opened one; 4 connections opened in all)`,
+      `${FIXTURE.reuseRate} (6 reused, 2 opened one, 2 used none; 4 connections opened in all)`,
     ]);
     expect(row(out, 'Lazy hit rate')).toEqual([
       `${FIXTURE.lazyHitRate} (10 hits, 2 misses, 2 loads)`,
@@ -208,9 +208,42 @@ describe(runReportCommand.name, () => {
       coldStarts: 2,
       coldStartRate: 0.2,
       invocationDuration: { count: 10, p50: 5, p90: 9, p99: 10, max: 10 },
-      connections: { reused: 6, opening: 2, reuseRate: 0.75, opened: 4 },
+      connections: {
+        reused: 6,
+        opening: 2,
+        unused: 2,
+        reuseRate: 0.75,
+        opened: 4,
+      },
     });
     expect(summary.invocationDuration.values).toBeUndefined();
+  });
+
+  it('reads the reuse of providers that do not count acquisitions', async () => {
+    const invoke = (members: Record<string, number>) =>
+      JSON.stringify({
+        _aws: { Timestamp: Date.UTC(2025, 0, 1), CloudWatchMetrics: [] },
+        FunctionName: 'orders',
+        LifecyclePhase: 'INVOKE',
+        EnvironmentId: 'e1',
+        InvocationDuration: 1,
+        ...members,
+      });
+    const lines = [
+      invoke({ ConnectionsOpened: 0, ConnectionReused: 1, ConnectionsOpen: 1 }),
+      invoke({ ConnectionsOpened: 1, ConnectionReused: 0, ConnectionsOpen: 1 }),
+      invoke({ ConnectionsOpened: 0, ConnectionReused: 0, ConnectionsOpen: 0 }),
+    ];
+
+    const { out } = await report(['--json'], lines.join('\n'));
+
+    expect(JSON.parse(out).connections).toEqual({
+      reused: 1,
+      opening: 1,
+      unused: 1,
+      reuseRate: 0.5,
+      opened: 1,
+    });
   });
 
   it('writes a self-contained HTML page with --html', async () => {

@@ -18,7 +18,7 @@ export const FIXTURE = {
   durations: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
   /** INIT durations of the two environments. */
   inits: [80, 120],
-  /** Reused: 6 of the 8 invocations that reused or opened. */
+  /** Reused: 6 of the 8 invocations that used a connection; 2 used none. */
   reuseRate: '75.0%',
   /** 10 hits, 2 misses. */
   lazyHitRate: '83.3%',
@@ -38,6 +38,7 @@ export function fixtureLines(): string[] {
     sink: (document: EmfDocument) => documents.push(document),
     memorySampleEvery: 3,
     memorySizeMb: FIXTURE.memorySizeMb,
+    level: undefined,
   };
   let duration = 0;
 
@@ -47,7 +48,8 @@ export function fixtureLines(): string[] {
     const lazies: InstalledLazy[] = [
       { owner: {}, name: 'Orders.settings', value: settings, eager: false },
     ];
-    const pool = { opened: 1, open: 1 };
+    // INIT opens a connection and queries once.
+    const pool = { opened: 1, open: 1, acquired: 1 };
     recorder.initEnded({
       outcome: 'ok',
       initializationType: 'on-demand',
@@ -66,12 +68,12 @@ export function fixtureLines(): string[] {
 
     for (let i = 0; i < 5; i++) {
       // Each environment: a miss and a hit on the first invocation, then a
-      // hit each; a reconnect on its fourth invocation; no pool use on its
-      // fifth.
+      // hit each; a query on each invocation but the fifth, which uses no
+      // connection; a reconnect on the fourth.
       if (i === 0) settings.get();
       settings.get();
+      if (i < 4) pool.acquired++;
       if (i === 3) pool.opened++;
-      if (i === 4) pool.open = 0;
       duration++;
       recorder.invocationEnded({
         requestId: `req-${environment}-${i}`,

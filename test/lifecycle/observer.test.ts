@@ -164,4 +164,64 @@ describe('LifecycleObserver', () => {
 
     expect(shutdowns).toEqual([{ ...report, invocations: 1 }]);
   });
+
+  describe('when an observer throws', () => {
+    const throwing: LifecycleObserver = {
+      invocationStarted: () => {
+        throw new Error('tracer down');
+      },
+      hookEnded: () => {
+        throw new Error('tracer down');
+      },
+      invocationEnded: () => {
+        throw new Error('tracer down');
+      },
+    };
+
+    @Handler()
+    class Refusing {
+      handle(event: { refuse?: boolean }): string {
+        if (event.refuse) throw new Error('refused');
+        return 'stored';
+      }
+    }
+
+    async function start() {
+      const errors: string[] = [];
+      const { events, observer } = recorder();
+      const handler = createHandler(Refusing, {
+        env: {},
+        logger: { ...silentLogger, error: (message) => errors.push(message) },
+        shutdownSignal: false,
+        observers: [throwing, observer],
+      });
+      await handler.ready;
+      return { errors, events, handler };
+    }
+
+    it('returns the result and tells the other observers', async () => {
+      const { errors, events, handler } = await start();
+
+      const result = await handler(
+        {},
+        createFakeContext({ awsRequestId: 'r' }),
+      );
+
+      expect(result).toBe('stored');
+      expect(events).toContain('done r');
+      expect(errors).toEqual([
+        'Lifecycle observer failed in invocationStarted',
+        'Lifecycle observer failed in hookEnded',
+        'Lifecycle observer failed in invocationEnded',
+      ]);
+    });
+
+    it("rejects with the handler's error, not the observer's", async () => {
+      const { handler } = await start();
+
+      const outcome = handler({ refuse: true }, createFakeContext());
+
+      await expect(outcome).rejects.toThrow('refused');
+    });
+  });
 });

@@ -56,6 +56,30 @@ describe(createRedactor.name, () => {
     });
   });
 
+  it('redacts the cookies of an HTTP API event and credentials of an environment dump', () => {
+    const redact = createRedactor();
+
+    const fields = redact({
+      event: { cookies: ['session=1', 'theme=dark'], rawPath: '/orders' },
+      env: {
+        AWS_ACCESS_KEY_ID: 'AKIAEXAMPLE',
+        AWS_SECRET_ACCESS_KEY: 'secret',
+        AWS_SESSION_TOKEN: 'token',
+        AWS_REGION: 'eu-west-1',
+      },
+    });
+
+    expect(fields).toEqual({
+      event: { cookies: REDACTED, rawPath: '/orders' },
+      env: {
+        AWS_ACCESS_KEY_ID: 'AKIAEXAMPLE',
+        AWS_SECRET_ACCESS_KEY: REDACTED,
+        AWS_SESSION_TOKEN: REDACTED,
+        AWS_REGION: 'eu-west-1',
+      },
+    });
+  });
+
   it('redacts the names it is given anywhere and paths from the top', () => {
     const redact = createRedactor(['Password', 'order.card.number']);
 
@@ -112,6 +136,23 @@ describe(createRedactor.name, () => {
       errorMessage: 'declined',
       stack: expect.stringContaining('declined'),
       cardNumber: REDACTED,
+    });
+  });
+
+  it('writes the cause of an error it finds, redacted like the rest', () => {
+    const redact = createRedactor();
+    const cause = Object.assign(new Error('upstream refused'), {
+      headers: { authorization: 'Bearer abc' },
+    });
+    const error = new Error('order not stored', { cause });
+
+    const { error: logged } = redact({ error }) as { error: LogFields };
+
+    expect(logged.cause).toMatchObject({
+      errorType: 'Error',
+      errorMessage: 'upstream refused',
+      stack: expect.stringContaining('upstream refused'),
+      headers: { authorization: REDACTED },
     });
   });
 

@@ -5,6 +5,7 @@ import {
   OnInit,
   createHandler,
   serializeEmf,
+  silentLogger,
   type EmfDocument,
   type PoolStats,
   type Pooled,
@@ -179,48 +180,118 @@ describe('EMF documents', () => {
       Array(4).fill('orders'),
     );
   });
-});
 
-describe(emfProblems.name, () => {
-  const valid = {
-    _aws: {
-      Timestamp: Date.UTC(2025, 0, 1),
-      CloudWatchMetrics: [
-        {
-          Namespace: 'Shop',
-          Dimensions: [['FunctionName']],
-          Metrics: [{ Name: 'Latency', Unit: 'Milliseconds' }],
-        },
-      ],
-    },
-    FunctionName: 'orders',
-    Latency: 1.5,
-  };
+  it('writes to stdout the documents it would hand a sink', async () => {
+    const stdout = capturedStdout();
+    let written: string[];
+    try {
+      await lifecycle({ metrics: {}, logger: silentLogger });
+    } finally {
+      stdout.restore();
+      written = stdout.lines.filter((line) => line.includes('"_aws"'));
+    }
+    const handed = await lifecycle();
 
-  it('accepts a valid document', () => {
-    expect(emfProblems(valid)).toEqual([]);
+    expect(written.map((line) => comparable(JSON.parse(line)))).toEqual(
+      handed.map((doc) => comparable(JSON.parse(serializeEmf(doc)))),
+    );
   });
 
-  it('names what breaks the specification', () => {
-    const broken = {
-      ...valid,
-      _aws: {
-        Timestamp: 'now',
-        CloudWatchMetrics: [
-          {
-            Namespace: 'Shop',
-            Dimensions: [['FunctionName', 'Stage']],
-            Metrics: [{ Name: 'Latency', Unit: 'Millis' }, { Name: 'Size' }],
-          },
-        ],
-      },
+  describe('when Lambda filters JSON logs above INFO', () => {
+    const FILTERED = {
+      ...LAMBDA_ENV,
+      AWS_LAMBDA_LOG_FORMAT: 'JSON',
+      AWS_LAMBDA_LOG_LEVEL: 'warn',
     };
 
-    expect(emfProblems(broken)).toEqual([
-      '_aws.Timestamp is not milliseconds since the epoch',
-      'dimension "Stage" is not a string root member',
-      'CloudWatchMetrics[0].Metrics[0].Unit "Millis" is not a CloudWatch unit',
-      'metric "Size" is missing',
-    ]);
+    it('gives every document the level and an RFC 3339 timestamp', async () => {
+      const documents = await lifecycle({ env: FILTERED });
+
+      expect(documents).toHaveLength(4);
+      for (const document of documents) {
+        expect(document.level).toBe('WARN');
+        expect(document.timestamp).toBe(
+          new Date(document._aws.Timestamp).toISOString(),
+        );
+        expect(emfProblems(document)).toEqual([]);
+      }
+    });
+
+    it('writes them so on stdout too', async () => {
+      const stdout = capturedStdout();
+      try {
+        await lifecycle({ env: FILTERED, metrics: {}, logger: silentLogger });
+      } finally {
+        stdout.restore();
+      }
+
+      const emf = stdout.lines
+        .filter((line) => line.includes('"_aws"'))
+        .map((line) => JSON.parse(line));
+      expect(emf).toHaveLength(4);
+      for (const document of emf) {
+        expect(document).toMatchObject({
+          level: 'WARN',
+          timestamp: new Date(document._aws.Timestamp).toISOString(),
+        });
+        expect(emfProblems(document)).toEqual([]);
+      }
+    });
+
+    it('uses the level configured, FATAL included', async () => {
+      const [init] = await lifecycle({
+        env: { ...FILTERED, AWS_LAMBDA_LOG_LEVEL: 'FATAL' },
+      });
+
+      expect(init.level).toBe('FATAL');
+    });
+
+    it('adds nothing at INFO, under the text format or without a format', async () => {
+      const settings = [
+        { AWS_LAMBDA_LOG_FORMAT: 'JSON', AWS_LAMBDA_LOG_LEVEL: 'INFO' },
+        { AWS_LAMBDA_LOG_FORMAT: 'JSON', AWS_LAMBDA_LOG_LEVEL: 'DEBUG' },
+        { AWS_LAMBDA_LOG_FORMAT: 'Text', AWS_LAMBDA_LOG_LEVEL: 'ERROR' },
+        { AWS_LAMBDA_LOG_LEVEL: 'ERROR' },
+      ];
+
+      for (const logging of settings) {
+        const documents = await lifecycle({
+          env: { ...LAMBDA_ENV, ...logging },
+        });
+        for (const document of documents) {
+          expect(document).not.toHaveProperty('level');
+          expect(document).not.toHaveProperty('timestamp');
+        }
+      }
+    });
   });
 });
+
+/** A document without what differs between two runs: ids, times, memory. */
+function comparable(document: Record<string, unknown>) {
+  const varying = [
+    'EnvironmentId',
+    'InitDuration',
+    'InvocationDuration',
+    'BilledDurationEstimate',
+    'IdleTime',
+    'ShutdownDuration',
+    'EnvironmentLifetime',
+    'HeapUsed',
+    'Rss',
+    'MemoryUtilization',
+    'RequestId',
+  ];
+  const { _aws, ...members } = document as {
+    _aws: { CloudWatchMetrics: unknown };
+  };
+  return {
+    keys: Object.keys(document),
+    directives: _aws.CloudWatchMetrics,
+    members: Object.fromEntries(
+      Object.entries(members).filter(
+        ([name]) => !varying.includes(name) && !name.includes('Duration.'),
+      ),
+    ),
+  };
+}

@@ -26,8 +26,31 @@ describe(resolveMetrics.name, () => {
       sink: writeEmfLine,
       memorySampleEvery: 100,
       memorySizeMb: 512,
+      level: undefined,
     });
   });
+
+  it.each([
+    ['JSON', 'WARN', 'WARN'],
+    ['json', 'error', 'ERROR'],
+    ['JSON', 'FATAL', 'FATAL'],
+    ['JSON', 'INFO', undefined],
+    ['JSON', 'TRACE', undefined],
+    ['JSON', undefined, undefined],
+    ['Text', 'WARN', undefined],
+    [undefined, 'ERROR', undefined],
+  ])(
+    'stamps documents for the log-level filter: format %s, level %s -> %s',
+    (format, level, stamped) => {
+      const env = {
+        ...IN_LAMBDA,
+        AWS_LAMBDA_LOG_FORMAT: format,
+        AWS_LAMBDA_LOG_LEVEL: level,
+      };
+
+      expect(resolveMetrics(undefined, env, 'Orders')?.level).toBe(stamped);
+    },
+  );
 
   it('leaves metrics off outside Lambda unless asked for', () => {
     expect(resolveMetrics(undefined, {}, 'Orders')).toBeUndefined();
@@ -48,6 +71,7 @@ describe(resolveMetrics.name, () => {
     [{ dimensions: { ':stage': 'prod' } }, 'metrics.dimensions'],
     [{ dimensions: { Stage: '' } }, 'metrics.dimensions.Stage'],
     [{ dimensions: { ColdStart: 'yes' } }, 'metrics.dimensions'],
+    [{ dimensions: { level: 'high' } }, 'metrics.dimensions'],
     [{ memorySampleEvery: 0 }, 'metrics.memorySampleEvery'],
   ])('refuses %j naming %s', (options, option) => {
     const error = refusal(options);

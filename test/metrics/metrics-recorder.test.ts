@@ -13,6 +13,7 @@ import {
 } from '../../src';
 import { MetricsRecorder } from '../../src/metrics/metrics-recorder';
 import { createFakeContext } from '../../src/testing';
+import { emfProblems } from './emf-spec';
 
 const MEMORY_MB = 256;
 
@@ -230,16 +231,46 @@ describe(MetricsRecorder.name, () => {
       }
     });
 
-    it('measures the idle time since INIT and since the previous invocation', async () => {
-      const run = await start();
+    describe('on a controlled clock', () => {
+      // Only the monotonic clock the engine reads (process.hrtime) is
+      // faked: it stands still unless the test moves it.
+      beforeEach(() => {
+        jest.useFakeTimers({
+          doNotFake: [
+            'Date',
+            'nextTick',
+            'performance',
+            'queueMicrotask',
+            'setImmediate',
+            'clearImmediate',
+            'setInterval',
+            'clearInterval',
+            'setTimeout',
+            'clearTimeout',
+          ],
+        });
+      });
 
-      await run.invoke();
-      await new Promise((resolve) => setTimeout(resolve, 5));
-      await run.invoke();
+      afterEach(() => {
+        jest.useRealTimers();
+      });
 
-      for (const doc of invocations(run)) {
-        expect(doc.IdleTime).toBeGreaterThan(0);
-      }
+      it('measures the idle time since INIT and since the previous invocation', async () => {
+        const run = await start();
+
+        jest.advanceTimersByTime(40);
+        await run.invoke();
+        jest.advanceTimersByTime(250);
+        await run.invoke();
+        await run.invoke();
+
+        expect(invocations(run).map((doc) => doc.IdleTime)).toEqual([
+          40, 250, 0,
+        ]);
+        expect(invocations(run).map((doc) => doc.InvocationDuration)).toEqual([
+          0, 0, 0,
+        ]);
+      });
     });
 
     it('counts lazy hits, misses and loads since the previous document', async () => {
@@ -260,7 +291,7 @@ describe(MetricsRecorder.name, () => {
       ]);
     });
 
-    it('tells reused connections from opened ones', async () => {
+    it('tells reused connections from opened ones without acquisition counts', async () => {
       const run = await start();
 
       await run.invoke();
@@ -278,6 +309,98 @@ describe(MetricsRecorder.name, () => {
         [1, 0, 1],
         [0, 1, 1],
       ]);
+    });
+
+    describe('when the pooled provider counts acquisitions', () => {
+      @singleton()
+      class CountedPool implements Pooled {
+        opened = 0;
+        open = 0;
+        acquired = 0;
+
+        @OnInit()
+        connect(): void {
+          this.opened++;
+          this.open++;
+          this.acquired++; // a first query, at INIT
+        }
+
+        poolStats(): PoolStats {
+          return {
+            opened: this.opened,
+            open: this.open,
+            acquired: this.acquired,
+          };
+        }
+      }
+
+      interface PoolEvent {
+        readonly queries?: number;
+        readonly reconnect?: boolean;
+      }
+
+      @Handler()
+      class Queries {
+        constructor(readonly pool: CountedPool) {}
+
+        handle(event: PoolEvent): number {
+          if (event.reconnect) this.pool.opened++;
+          this.pool.acquired += event.queries ?? 0;
+          return event.queries ?? 0;
+        }
+      }
+
+      async function queries(...events: PoolEvent[]) {
+        const documents: EmfDocument[] = [];
+        const handler = createHandler<typeof Queries, PoolEvent>(Queries, {
+          env: { AWS_LAMBDA_FUNCTION_NAME: 'queries' },
+          shutdownSignal: false,
+          metrics: { sink: (document) => documents.push(document) },
+        });
+        await handler.ready;
+        for (const event of events) await handler(event, createFakeContext());
+        return documents.filter((doc) => doc.LifecyclePhase === 'INVOKE');
+      }
+
+      it('counts a reuse only when the invocation used a connection', async () => {
+        const documents = await queries(
+          { queries: 2 },
+          {},
+          { queries: 1, reconnect: true },
+          { queries: 1 },
+        );
+
+        expect(
+          documents.map((doc) => [
+            doc.ConnectionReused,
+            doc.ConnectionsOpened,
+            doc.ConnectionsOpen,
+          ]),
+        ).toEqual([
+          [1, 0, 1],
+          [undefined, 0, 1],
+          [0, 1, 1],
+          [1, 0, 1],
+        ]);
+      });
+
+      it('leaves ConnectionReused out of the directive of an invocation that used none', async () => {
+        const [unused, used] = await queries({}, { queries: 1 });
+
+        const named = (doc: EmfDocument) =>
+          doc._aws.CloudWatchMetrics[0].Metrics.map((m) => m.Name);
+        expect(named(unused)).not.toContain('ConnectionReused');
+        expect(named(unused)).toContain('ConnectionsOpen');
+        expect(named(used)).toContain('ConnectionReused');
+        expect(emfProblems(unused)).toEqual([]);
+        expect(emfProblems(used)).toEqual([]);
+      });
+
+      it('does not count what INIT acquired against the first invocation', async () => {
+        const [first] = await queries({});
+
+        expect(first).not.toHaveProperty('ConnectionReused');
+      });
     });
 
     it('samples memory on the first invocation and then every N', async () => {

@@ -75,9 +75,21 @@ describe(Cache.name, () => {
 
     report.add('test bed', warm, WARM_INVOCATIONS, left.length);
     expect(warm).toEqual({ atStart: 1, opened: 0 });
-    expect(before).toEqual({ opened: 1, open: 1 });
-    expect(cache.poolStats()).toEqual({ opened: 1, open: 0 });
+    expect(before).toMatchObject({ opened: 1, open: 1 });
+    expect(cache.poolStats()).toMatchObject({ opened: 1, open: 0 });
     expect(left).toEqual([]);
+  });
+
+  it('counts the commands it sends as connection uses', async () => {
+    const bed = await start(uniqueName('order-events'));
+    const cache = bed.get(Cache);
+
+    await cache.set('order:C-1:status', 'paid', 60);
+    const status = await cache.get('order:C-1:status');
+    await bed.invoke(sqsEvent([]));
+
+    expect(status).toBe('paid');
+    expect(cache.poolStats()).toEqual({ opened: 1, open: 1, acquired: 2 });
   });
 
   it('connects at INIT and quits at shutdown', async () => {
@@ -109,7 +121,7 @@ describe(Cache.name, () => {
     );
 
     expect(response).toEqual({ batchItemFailures: [] });
-    expect(cache.poolStats()).toEqual({ opened: 2, open: 1 });
+    expect(cache.poolStats()).toMatchObject({ opened: 2, open: 1 });
     expect(await server.connections(name)).toHaveLength(1);
   });
 

@@ -81,9 +81,26 @@ describe(PostgresDatabase.name, () => {
 
     report.add('test bed', warm, WARM_INVOCATIONS, left.length);
     expect(warm).toEqual({ atStart: 1, opened: 0 });
-    expect(before).toEqual({ opened: 1, open: 1 });
-    expect(stats.poolStats()).toEqual({ opened: 1, open: 0 });
+    expect(before).toMatchObject({ opened: 1, open: 1 });
+    expect(stats.poolStats()).toMatchObject({ opened: 1, open: 0 });
     expect(left).toEqual([]);
+  });
+
+  it('counts each query as a connection checked out of the pool', async () => {
+    const bed = await start(uniqueName('orders'));
+    const database = bed.get(DATABASE) as PostgresDatabase;
+    const atInit = database.poolStats().acquired ?? 0;
+
+    await bed.invoke(httpEvent('GET', '/orders/1'));
+    await bed.invoke(httpEvent('GET', '/orders/2'));
+
+    // INIT checked the server and created the table: two queries.
+    expect(atInit).toBe(2);
+    expect(database.poolStats()).toEqual({
+      opened: 1,
+      open: 1,
+      acquired: atInit + 2,
+    });
   });
 
   it('opens and closes its pool in dependency order around the repository', async () => {
@@ -112,7 +129,7 @@ describe(PostgresDatabase.name, () => {
     const response = await bed.invoke(httpEvent('GET', '/orders/1'));
 
     expect(response).toMatchObject({ statusCode: 404 });
-    expect(database.poolStats()).toEqual({ opened: 2, open: 1 });
+    expect(database.poolStats()).toMatchObject({ opened: 2, open: 1 });
     expect(bed.logs).toContainEqual(
       expect.objectContaining({
         level: 'warn',
