@@ -337,6 +337,35 @@ describe('samples/lambda-lifecycle.config.json', () => {
       expect(shutdownProblems(after, REDIS_GOODBYE)).toEqual([]);
     });
 
+    it('reports every message of a batch when the cache goes away in the middle of it, within the function timeout', async () => {
+      const { relay, runtime } = await startOrderEvents(
+        uniqueName('order-events'),
+        { timeoutMs: 3_000 },
+        { CACHE_COMMAND_TIMEOUT_MS: '500' },
+      );
+      const batch = sampleEvent('order-events', 'batch') as {
+        Records: { messageId: string }[];
+      };
+      await runtime.invoke(batch);
+
+      // The first SET of the next batch never reaches the server: the
+      // connection is closed, and the reconnection is accepted but never
+      // answered, as a server that vanished behind a network looks.
+      relay.cutWhen((data) => /\$3\r\nset\r\n/i.test(data.toString()));
+      const cut = await runtime.invoke(batch);
+
+      expect(relay.connections[0].end).toBe('cut');
+      expect(cut).toMatchObject({ outcome: 'ok' });
+      expect(cut.result).toEqual({
+        batchItemFailures: batch.Records.map(({ messageId }) => ({
+          itemIdentifier: messageId,
+        })),
+      });
+      expect(texts(cut.logs)).toMatch(
+        /"order event not processed".*"reason":"Command timed out".*"retryable":true/,
+      );
+    });
+
     it('tells an environment killed without its @OnShutdown hooks, though the server is left with none either', async () => {
       const { relay, runtime, connections } = await startOrderEvents(
         uniqueName('order-events'),

@@ -106,7 +106,7 @@ describe(TcpRelay.name, () => {
   });
 
   describe('when cut', () => {
-    it('resets the open connections and then holds new ones without an answer', async () => {
+    it('closes the open connections and then holds new ones without an answer', async () => {
       const relay = await relayTo(REDIS_URL);
       const redis = redisThrough(relay);
       await redis.connect();

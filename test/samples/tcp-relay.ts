@@ -131,15 +131,15 @@ export class TcpRelay {
   }
 
   /**
-   * Resets every open connection on both sides, and from then on holds new
-   * connections open without forwarding a byte.
+   * Closes every open connection on both sides at once, and from then on
+   * holds new connections open without forwarding a byte.
    */
   cut(): void {
     this.#mode = 'blackhole';
     for (const connection of this.open) {
       connection.ended('cut');
-      reset(connection.client);
-      if (connection.upstream) reset(connection.upstream);
+      closeAtOnce(connection.client);
+      if (connection.upstream) closeAtOnce(connection.upstream);
     }
   }
 
@@ -156,7 +156,7 @@ export class TcpRelay {
     await Promise.all(this.#connections.map((c) => c.closed));
   }
 
-  /** Stops listening and resets whatever is still open. */
+  /** Stops listening and closes whatever is still open. */
   async close(): Promise<void> {
     this.cut();
     await new Promise((done) => this.server.close(done));
@@ -211,13 +211,14 @@ export class TcpRelay {
   }
 }
 
-/** Closes with a TCP reset, as a vanished peer looks; plain destroy else. */
-function reset(socket: Socket): void {
-  try {
-    socket.resetAndDestroy();
-  } catch {
-    socket.destroy();
-  }
+/**
+ * Closes the socket at once, dropping what it still had to write.
+ * (resetAndDestroy would send a TCP reset, but a socket reset with a write
+ * pending can keep Node.js spinning at exit, so the jest process never
+ * ends.)
+ */
+function closeAtOnce(socket: Socket): void {
+  socket.destroy();
 }
 
 function defaultPort(url: string): number {

@@ -5,6 +5,7 @@ import { createTestBed, type TestBed } from 'lambda-lifecycle/testing';
 import {
   CACHE_SETTINGS,
   Cache,
+  DEFAULT_COMMAND_TIMEOUT_MS,
   cacheSettings,
   type CacheSettings,
 } from '../../../samples/order-events/cache';
@@ -185,4 +186,27 @@ describe(Cache.name, () => {
       /@OnInit on Cache\.connect: .*cannot connect to Redis at redis:\/\/127\.0\.0\.1:1 \(REDIS_URL\)/,
     );
   });
+});
+
+describe(cacheSettings.name, () => {
+  it('reads the settings from the environment, with defaults', () => {
+    expect(cacheSettings({})).toEqual({
+      url: 'redis://127.0.0.1:6379',
+      connectionName: 'order-events',
+      keyPrefix: 'order-events:',
+      commandTimeoutMs: DEFAULT_COMMAND_TIMEOUT_MS,
+    });
+    expect(
+      cacheSettings({ CACHE_COMMAND_TIMEOUT_MS: '250' }).commandTimeoutMs,
+    ).toBe(250);
+  });
+
+  it.each(['soon', '0', '-5', '2.5', '1e3'])(
+    'refuses CACHE_COMMAND_TIMEOUT_MS=%s, naming it',
+    (value) => {
+      expect(() => cacheSettings({ CACHE_COMMAND_TIMEOUT_MS: value })).toThrow(
+        `CACHE_COMMAND_TIMEOUT_MS must be a positive integer (milliseconds), not "${value}"`,
+      );
+    },
+  );
 });
