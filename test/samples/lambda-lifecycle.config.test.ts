@@ -1,6 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { runGenerateCommand } from '../../src/cli/generate-command';
 import {
@@ -11,7 +9,9 @@ import {
 } from '../../src/runtime/local';
 import { CapturedIo } from '../cli/temp-project';
 import { statusKey } from '../../samples/order-events/order-events.handler';
+import { startConfigAgent, type ConfigAgent } from './config-agent';
 import { emfLines, invalidEmfLines, reportOn } from './emf-lines';
+import { sampleEvent } from './sample-events';
 import {
   POSTGRES_URL,
   PostgresServer,
@@ -48,11 +48,6 @@ jest.setTimeout(120_000);
 const ROOT = path.resolve(__dirname, '..', '..');
 const CONFIG = path.join(ROOT, 'samples', 'lambda-lifecycle.config.json');
 const WARM_INVOCATIONS = 100;
-
-function sampleEvent(sample: string, name: string): unknown {
-  const file = path.join(ROOT, 'samples', sample, 'events', `${name}.json`);
-  return JSON.parse(readFileSync(file, 'utf8'));
-}
 
 function texts(lines: readonly LogLine[]): string {
   return lines.map((line) => line.text).join('\n');
@@ -381,36 +376,19 @@ describe('samples/lambda-lifecycle.config.json', () => {
   });
 
   describe('pricing, with its configuration served over HTTP', () => {
-    let agent: Server;
-    let requests = 0;
+    let agent: ConfigAgent;
 
     beforeAll(async () => {
-      agent = createServer((_, response) => {
-        requests++;
-        response.writeHead(200, { 'Configuration-Version': '3' });
-        response.end(
-          JSON.stringify({
-            version: 'document',
-            currency: 'EUR',
-            taxRate: 0.2,
-            prices: { 'green-tea': 450, teapot: 2_500 },
-          }),
-        );
-      });
-      await new Promise<void>((resolve) =>
-        agent.listen(0, '127.0.0.1', resolve),
-      );
+      agent = await startConfigAgent();
     });
 
     afterAll(async () => {
-      agent.closeAllConnections();
-      await new Promise((resolve) => agent.close(resolve));
+      await agent?.close();
     });
 
     it('loads the configuration once and prices every quote with it', async () => {
-      const { port } = agent.address() as AddressInfo;
       const runtime = await start('pricing', {
-        env: { PRICING_CONFIG_URL: `http://127.0.0.1:${port}/pricing` },
+        env: { PRICING_CONFIG_URL: agent.url },
       });
 
       const first = await runtime.invoke(sampleEvent('pricing', 'quote'));
@@ -418,7 +396,7 @@ describe('samples/lambda-lifecycle.config.json', () => {
 
       expect(first.result).toMatchObject({ total: 4_080, configVersion: '3' });
       expect(second.result).toEqual(first.result);
-      expect(requests).toBe(1);
+      expect(agent.requests()).toBe(1);
     });
   });
 
