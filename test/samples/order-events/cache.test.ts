@@ -132,7 +132,7 @@ describe(Cache.name, () => {
     expect(relay.accepted).toBe(1);
     expect(reuseProblems(warm)).toEqual([]);
     expect(shutdownProblems(shutdown, REDIS_GOODBYE)).toEqual([]);
-    expect(stats?.poolStats()).toEqual({ opened: 1, open: 0 });
+    expect(stats?.poolStats()).toMatchObject({ opened: 1, open: 0 });
   });
 
   it('reports a provider that opens a connection per command', async () => {
