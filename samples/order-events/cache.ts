@@ -17,6 +17,11 @@ export interface CacheSettings {
   readonly connectionName: string;
   /** Put in front of every key, so functions can share a server. */
   readonly keyPrefix: string;
+  /**
+   * How long a command may wait for its reply, queued while reconnecting
+   * included, before it fails: what a batch waits for a dead cache.
+   */
+  readonly commandTimeoutMs: number;
 }
 
 /**
@@ -31,12 +36,31 @@ export const CACHE_SETTINGS: InjectionToken<CacheSettings> = Symbol.for(
   'lambda-lifecycle/samples/cache-settings',
 );
 
+/** How long a command waits for its reply without CACHE_COMMAND_TIMEOUT_MS. */
+export const DEFAULT_COMMAND_TIMEOUT_MS = 1_000;
+
+function commandTimeoutMs(value: string | undefined): number {
+  if (value === undefined || value.trim() === '') {
+    return DEFAULT_COMMAND_TIMEOUT_MS;
+  }
+  const ms = Number(value);
+  if (!/^\s*[0-9]+\s*$/.test(value) || !Number.isSafeInteger(ms) || ms < 1) {
+    throw new Error(
+      'CACHE_COMMAND_TIMEOUT_MS must be a positive integer (milliseconds), ' +
+        `not ${JSON.stringify(value)}`,
+    );
+  }
+  return ms;
+}
+
 /**
  * The cache settings from environment variables: `REDIS_URL` (default
  * `redis://127.0.0.1:6379`), `CACHE_KEY_PREFIX` (default `order-events:`),
- * and the function's name as the connection's name.
+ * `CACHE_COMMAND_TIMEOUT_MS` (default 1000), and the function's name as the
+ * connection's name.
  *
- * Phase: init (reads `env` once). Does not throw.
+ * Phase: init (reads `env` once). Throws, naming the variable, when
+ * `CACHE_COMMAND_TIMEOUT_MS` is not a positive integer.
  *
  * @example
  * ```ts
@@ -48,6 +72,7 @@ export function cacheSettings(env: NodeJS.ProcessEnv): CacheSettings {
     url: env.REDIS_URL || 'redis://127.0.0.1:6379',
     connectionName: env.AWS_LAMBDA_FUNCTION_NAME || 'order-events',
     keyPrefix: env.CACHE_KEY_PREFIX ?? 'order-events:',
+    commandTimeoutMs: commandTimeoutMs(env.CACHE_COMMAND_TIMEOUT_MS),
   };
 }
 
@@ -102,6 +127,10 @@ export class Cache implements Pooled {
       // A command fails after one reconnect attempt instead of twenty, so
       // one message fails, not the whole batch's time budget.
       maxRetriesPerRequest: 1,
+      // A server that went away without closing the connection answers
+      // nothing, and no reconnect attempt fails; only this timer, which
+      // runs from when the command is sent or queued, ends the wait.
+      commandTimeout: this.settings.commandTimeoutMs,
     });
     redis.on('connect', () => this.#opened++);
     // ioredis reconnects by itself; without a listener it would print

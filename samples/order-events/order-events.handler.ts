@@ -17,8 +17,11 @@ export function statusKey(orderId: string): string {
   return `order:${orderId}:status`;
 }
 
+// A FIFO queue's name, and so its ARN, ends in .fifo. A record without an
+// ARN (a hand-made event, a test) is taken as from a standard queue.
+// https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/FIFO-queues.html
 function isFifo(record: SQSRecord): boolean {
-  return record.eventSourceARN.endsWith('.fifo');
+  return record.eventSourceARN?.endsWith('.fifo') === true;
 }
 
 /**
@@ -28,7 +31,20 @@ function isFifo(record: SQSRecord): boolean {
  * queue), while the rest of the batch is deleted. The event source mapping
  * must have `ReportBatchItemFailures` on; without it the response is
  * ignored and the whole batch counts as processed. It never rejects for a
- * message; each failure is logged with its reason.
+ * message; each failure is logged with its reason, and with `retryable`:
+ * false for a message no retry can fix (not JSON, a bad field).
+ *
+ * Those are returned in `batchItemFailures` too, on purpose: SQS deletes
+ * every message of the batch not listed there, so listing them is what
+ * moves them to the dead-letter queue after the redrive policy's
+ * `maxReceiveCount` receives, where they can be read and replayed, rather
+ * than be lost with only a log line left. Give the queue a dead-letter
+ * queue and a small `maxReceiveCount`: without one, such a message comes
+ * back until the queue's retention period ends. When the cache fails
+ * (`retryable`: true), every message it touched is listed, and each
+ * command gives up after `CACHE_COMMAND_TIMEOUT_MS`, so a dead cache costs
+ * the batch about that long, within the function's timeout.
+ * https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-errorhandling.html
  *
  * @example
  * ```ts

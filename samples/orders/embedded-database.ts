@@ -1,13 +1,26 @@
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import { inject, singleton } from 'tsyringe';
 import { LOGGER, type Logger, OnInit, OnShutdown } from 'lambda-lifecycle';
 import type { Database, Row } from './database';
+
+/** What to do when pglite cannot run here, for the INIT error. */
+const USE_A_SERVER =
+  'Set DATABASE_URL to use a PostgreSQL server instead: a bundle leaves ' +
+  'pglite out (it reads WebAssembly and data files beside its modules), ' +
+  'and inside Lambda it needs 1024 MB or more';
+
+/** The first line of the error's message (Node.js adds a require stack). */
+function reason(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.split('\n')[0];
+}
 
 /**
  * The orders' database when no server is configured: PostgreSQL compiled
  * to WebAssembly (`@electric-sql/pglite`), in memory, inside the process.
  * Same SQL as the server, nothing to install; its data lives as long as
- * the execution environment.
+ * the execution environment. pglite is imported by `open`, so that only an
+ * environment that uses it loads it, and bundles can leave it out.
  *
  * @example
  * ```ts
@@ -23,21 +36,30 @@ export class EmbeddedDatabase implements Database {
   constructor(@inject(LOGGER) private readonly logger: Logger) {}
 
   /**
-   * Starts the embedded database (2-5 s: it runs initdb).
+   * Loads pglite and starts the embedded database (2-5 s: it runs initdb).
    *
-   * Phase: init. Rejects with pglite's error when it cannot start.
+   * Phase: init. Rejects, saying to set DATABASE_URL, when pglite is not
+   * installed beside the code (as in a bundle) or cannot start.
    */
   @OnInit()
   async open(): Promise<void> {
+    let pglite: typeof import('@electric-sql/pglite');
     try {
-      this.#db = await PGlite.create();
+      pglite = await import('@electric-sql/pglite');
     } catch (error) {
-      // pglite reads its WebAssembly and data files from beside its module,
-      // and a bundle carries JavaScript only.
       throw new Error(
-        'EmbeddedDatabase.open: pglite could not start ' +
-          `(${(error as Error).message}). In a bundle, or inside Lambda, ` +
-          'set DATABASE_URL to use a PostgreSQL server instead.',
+        'EmbeddedDatabase.open: the embedded PostgreSQL ' +
+          `(@electric-sql/pglite) is not installed here: ${reason(error)}. ` +
+          USE_A_SERVER,
+        { cause: error },
+      );
+    }
+    try {
+      this.#db = await pglite.PGlite.create();
+    } catch (error) {
+      throw new Error(
+        `EmbeddedDatabase.open: pglite could not start: ${reason(error)}. ` +
+          USE_A_SERVER,
         { cause: error },
       );
     }

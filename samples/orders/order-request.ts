@@ -1,12 +1,16 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 
-/** A request the handler refuses, answered with its 4xx status and reason. */
+/**
+ * A request the handler refuses, answered with its 4xx status, its reason
+ * and any headers the status needs (`Allow` for a 405).
+ */
 export class ClientError extends Error {
   override readonly name = 'ClientError';
 
   constructor(
     readonly statusCode: number,
     message: string,
+    readonly headers: Readonly<Record<string, string>> = {},
   ) {
     super(message);
   }
@@ -77,6 +81,10 @@ export function parseNewOrder(
   if (typeof item !== 'string' || item.trim() === '') {
     throw new ClientError(400, '"item" must be a non-empty string');
   }
+  // PostgreSQL text cannot hold NUL (it refuses it with SQLSTATE 22021).
+  if (item.includes('\u0000')) {
+    throw new ClientError(400, '"item" must not contain the NUL character');
+  }
   if (item.length > MAX_ITEM_LENGTH) {
     throw new ClientError(
       400,
@@ -90,4 +98,35 @@ export function parseNewOrder(
     throw new ClientError(400, `"quantity" must be at most ${maxQuantity}`);
   }
   return { item, quantity: quantity as number };
+}
+
+/** The largest quantity an order may ask for without ORDERS_MAX_QUANTITY. */
+export const DEFAULT_MAX_QUANTITY = 100;
+
+/**
+ * `ORDERS_MAX_QUANTITY`, the cap on an order's quantity: a positive
+ * integer, {@link DEFAULT_MAX_QUANTITY} when unset or empty.
+ *
+ * Phase: init. Throws an error naming the variable and its value when it is
+ * not a positive integer, so that INIT fails rather than lift the cap.
+ *
+ * @example
+ * ```ts
+ * parseMaxQuantity(process.env.ORDERS_MAX_QUANTITY); // 100
+ * ```
+ */
+export function parseMaxQuantity(value: string | undefined): number {
+  if (value === undefined || value.trim() === '') return DEFAULT_MAX_QUANTITY;
+
+  const quantity = Number(value);
+  if (
+    !/^\s*[0-9]+\s*$/.test(value) ||
+    !Number.isSafeInteger(quantity) ||
+    quantity < 1
+  ) {
+    throw new Error(
+      `ORDERS_MAX_QUANTITY must be a positive integer, not ${JSON.stringify(value)}`,
+    );
+  }
+  return quantity;
 }

@@ -33,8 +33,9 @@ Options:
                      the config generates them, else cjs)
   --out-dir <dir>    where bundles go (default: ${DEFAULT_BUNDLE_DIR})
   --external <mod>   leave a module out of the bundles (the deployment
-                     package must then carry it); repeatable. @aws-sdk/* is
-                     always left out: Lambda's Node.js runtimes have it
+                     package must then carry it); repeatable, and added to
+                     the config's "external". @aws-sdk/* is always left
+                     out: Lambda's Node.js runtimes have it
   --sourcemap        also write index.mjs.map; Lambda uses it with
                      NODE_OPTIONS=--enable-source-maps
   -h, --help         show this help
@@ -166,7 +167,7 @@ interface Built {
 async function bundleAll(
   entries: readonly PlannedEntry[],
   format: EntryFormat,
-  args: Args,
+  args: Args & { readonly external: readonly string[] },
   io: CliIo,
 ): Promise<Built[]> {
   const esbuild = await loadEsbuild(io.cwd);
@@ -232,7 +233,8 @@ async function build(args: Args, io: CliIo): Promise<number> {
   const format = chooseFormat(args, config);
   const entries = currentEntries(config, format, io.cwd);
 
-  const built = await bundleAll(entries, format, args, io);
+  const external = [...config.external, ...(args.external ?? [])];
+  const built = await bundleAll(entries, format, { ...args, external }, io);
   io.stdout.write(alignRows(sizeRows(built, io.cwd)));
   await checkAll(built, format, io.cwd);
 

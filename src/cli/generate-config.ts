@@ -56,7 +56,8 @@ export interface FunctionSettings {
  * }
  * ```
  *
- * `outDir` defaults to `entries` and `formats` to `["esm"]`; `options` takes
+ * `outDir` defaults to `entries` and `formats` to `["esm"]`; `external`
+ * lists packages `build` leaves out of the bundles; `options` takes
  * `shutdownBudgetMs`, `shutdownSignal` and `invocationScope`. A handler may
  * also set how Lambda runs it, which `lambda-lifecycle sam` writes into the
  * template: `memory` (MB), `timeout` (seconds) and `environment`.
@@ -64,6 +65,8 @@ export interface FunctionSettings {
 export interface GenerateConfig {
   readonly outDir?: string;
   readonly formats?: readonly EntryFormat[];
+  /** Packages `build` leaves out of every bundle, as `--external` does. */
+  readonly external?: readonly string[];
   readonly handlers: Readonly<Record<string, HandlerEntryConfig>>;
 }
 
@@ -86,12 +89,14 @@ export interface ResolvedConfig {
   /** Absolute path of the output directory. */
   readonly outDir: string;
   readonly formats: readonly EntryFormat[];
+  /** Packages `build` leaves out of every bundle; empty when none. */
+  readonly external: readonly string[];
   /** Sorted by name. */
   readonly handlers: readonly HandlerSpec[];
 }
 
 const FORMATS: readonly EntryFormat[] = ['esm', 'cjs'];
-const CONFIG_KEYS = ['outDir', 'formats', 'handlers'];
+const CONFIG_KEYS = ['outDir', 'formats', 'external', 'handlers'];
 const HANDLER_KEYS = [
   'module',
   'export',
@@ -359,6 +364,25 @@ function checkFormats(source: string, value: unknown): EntryFormat[] {
   return FORMATS.filter((format) => value.includes(format));
 }
 
+function checkExternal(source: string, value: unknown): string[] {
+  if (value === undefined) return [];
+  const valid =
+    Array.isArray(value) &&
+    value.every(
+      (name) =>
+        typeof name === 'string' &&
+        name.trim() !== '' &&
+        !hasControlCharacters(name),
+    );
+  if (!valid) {
+    refuse(
+      source,
+      '"external" must be a list of package names, e.g. ["@electric-sql/pglite"].',
+    );
+  }
+  return [...value];
+}
+
 function checkDuplicates(source: string, handlers: HandlerSpec[]): void {
   const seen = new Map<string, string>();
   for (const handler of handlers) {
@@ -415,6 +439,7 @@ export function resolveConfig(
     source,
     outDir: path.resolve(baseDir, outDir),
     formats: checkFormats(source, value.formats),
+    external: checkExternal(source, value.external),
     handlers,
   };
 }

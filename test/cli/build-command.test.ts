@@ -181,6 +181,21 @@ describe(runBuildCommand.name, () => {
     expect(bundle).toMatch(/import\s*"reflect-metadata"/);
   });
 
+  it('leaves the packages the config lists under "external" out too', async () => {
+    project.writeConfig({
+      external: ['reflect-metadata'],
+      handlers: { counter: COUNTER },
+    });
+    await generate();
+
+    const { code, out } = await build();
+
+    const bundle = project.read('dist-lambda/counter/index.mjs');
+    expect(code).toBe(0);
+    expect(out).not.toContain('reflect-metadata ');
+    expect(bundle).toMatch(/import\s*"reflect-metadata"/);
+  });
+
   it('keeps the names of your classes, and not those of the framework, in a minified bundle', async () => {
     project.addFixture('vault.handler.cjs');
     project.writeConfig({

@@ -191,6 +191,32 @@ describe(resolveConfig.name, () => {
     expect(error.message).toContain(problem);
   });
 
+  it('reads the packages build leaves out, none by default', () => {
+    const listed = resolveConfig(
+      { external: ['@electric-sql/pglite'], handlers: { orders: orders() } },
+      SOURCE,
+      BASE,
+    );
+    const unlisted = resolveConfig(
+      { handlers: { orders: orders() } },
+      SOURCE,
+      BASE,
+    );
+
+    expect(listed.external).toEqual(['@electric-sql/pglite']);
+    expect(unlisted.external).toEqual([]);
+  });
+
+  it.each([['pg'], [['']], [[42]]])(
+    'refuses "external": %j, which is not a list of package names',
+    (external) => {
+      const error = refusal({ external, handlers: { orders: orders() } });
+
+      expect(error.code).toBe('INVALID_CONFIG');
+      expect(error.message).toContain('"external" must be a list');
+    },
+  );
+
   it('refuses unknown formats and an empty handler list', () => {
     const formats = refusal({
       formats: ['umd'],

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { resolveConfig } from '../../src/cli/generate-config';
 import {
@@ -7,6 +8,7 @@ import {
 } from '../../src/cli/sam-template';
 import { readYaml } from './yaml-reader';
 
+const ROOT = path.resolve(__dirname, '..', '..');
 const BASE = path.resolve('/project');
 const OPTIONS: SamTemplateOptions = {
   templateFile: path.join(BASE, 'template.yaml'),
@@ -172,5 +174,26 @@ describe(logicalId.name, () => {
     ['9lives', '9livesFunction'],
   ])('turns %j into %j', (name, id) => {
     expect(logicalId(name)).toBe(id);
+  });
+});
+
+describe('README "The SAM template"', () => {
+  it('shows lines the template has, in the same order and quoting', () => {
+    const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('### The SAM template'));
+    const example = /```yaml\n([\s\S]*?)```/.exec(section)?.[1] ?? '';
+    const written = renderSamTemplate(
+      config({
+        orders: {
+          memory: 512,
+          timeout: 10,
+          environment: { TABLE_NAME: 'orders' },
+        },
+      }),
+      { ...OPTIONS, architecture: 'x86_64' },
+    );
+
+    expect(example).toContain('Description: "lambda-lifecycle handler');
+    expect(written).toContain(example);
   });
 });

@@ -1,6 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { runGenerateCommand } from '../../src/cli/generate-command';
 import {
@@ -11,22 +9,38 @@ import {
 } from '../../src/runtime/local';
 import { CapturedIo } from '../cli/temp-project';
 import { statusKey } from '../../samples/order-events/order-events.handler';
+import { startConfigAgent, type ConfigAgent } from './config-agent';
+import { emfLines, invalidEmfLines, reportOn } from './emf-lines';
+import { sampleEvent } from './sample-events';
 import {
+  POSTGRES_URL,
   PostgresServer,
-  settledConnections,
   uniqueName,
   urlWithSchema,
 } from './postgres-server';
 import { REDIS_URL, RedisServer } from './redis-server';
-import { ConnectionReport, watchWarmInvocations } from './server-connections';
+import {
+  ConnectionReport,
+  POSTGRES_GOODBYE,
+  REDIS_GOODBYE,
+  afterShutdown,
+  reuseProblems,
+  shutdownProblems,
+  watchWarmInvocations,
+  type Goodbye,
+} from './server-connections';
+import { TcpRelay } from './tcp-relay';
 
 // The samples as Lambda runs them: the entries `generate` writes from
 // samples/lambda-lifecycle.config.json, each in a child process under the
 // local Runtime API (built-in runtime client), shut down by SIGTERM. The
-// handlers are the compiled ones in dist/ (global-setup builds it). What the
-// servers see is asked of the servers. Note that a process that exits
-// closes its sockets whatever its hooks did, so after SIGTERM the logs of
-// the @OnShutdown hooks are what shows the pool was closed in order.
+// handlers are the compiled ones in dist/ (global-setup builds it). The
+// pooled clients reach their servers through a relay of the test's, which
+// counts every connection and keeps what the client sent; what is open is
+// asked of the servers. A process that exits closes its sockets whatever
+// its hooks did, so "none left after SIGTERM" alone proves nothing: the
+// relay shows that the client said goodbye first (PostgreSQL's Terminate,
+// Redis's QUIT), which only the @OnShutdown hook ending the pool does.
 
 // Child processes, an embedded PostgreSQL and 100 invocations each.
 jest.setTimeout(120_000);
@@ -35,13 +49,27 @@ const ROOT = path.resolve(__dirname, '..', '..');
 const CONFIG = path.join(ROOT, 'samples', 'lambda-lifecycle.config.json');
 const WARM_INVOCATIONS = 100;
 
-function sampleEvent(sample: string, name: string): unknown {
-  const file = path.join(ROOT, 'samples', sample, 'events', `${name}.json`);
-  return JSON.parse(readFileSync(file, 'utf8'));
-}
-
 function texts(lines: readonly LogLine[]): string {
   return lines.map((line) => line.text).join('\n');
+}
+
+/** Ends the environment with SIGKILL, as Lambda does with no extension. */
+async function killed(runtime: LocalRuntime): Promise<void> {
+  await runtime.close();
+}
+
+/**
+ * The shutdown problems once the process is gone, expecting the server to
+ * hold none of its connections: the exit closed them, but not gracefully.
+ */
+async function abruptlyClosed(
+  relay: TcpRelay,
+  connections: () => Promise<string[]>,
+  goodbye: Goodbye,
+): Promise<string[]> {
+  const after = await afterShutdown(relay, connections, goodbye);
+  expect(after).toMatchObject({ left: [], open: 0, accepted: 1 });
+  return shutdownProblems(after, goodbye);
 }
 
 describe('samples/lambda-lifecycle.config.json', () => {
@@ -49,6 +77,8 @@ describe('samples/lambda-lifecycle.config.json', () => {
     'From the server, generated entries under the local runtime:',
   );
   const started: LocalRuntime[] = [];
+  const relays: TcpRelay[] = [];
+  const emf: string[] = [];
   let entries: string;
 
   async function start(
@@ -75,8 +105,18 @@ describe('samples/lambda-lifecycle.config.json', () => {
     if (code !== 0) throw new Error(`generate exited ${code}:\n${io.err}`);
   });
 
+  /** A relay to the server at `url`, closed after the test. */
+  async function relayTo(url: string): Promise<TcpRelay> {
+    const relay = await TcpRelay.start(url);
+    relays.push(relay);
+    return relay;
+  }
+
   afterEach(async () => {
-    await Promise.all(started.splice(0).map((runtime) => runtime.close()));
+    const runtimes = started.splice(0);
+    await Promise.all(runtimes.map((runtime) => runtime.close()));
+    emf.push(...runtimes.flatMap((runtime) => emfLines(runtime.logs)));
+    await Promise.all(relays.splice(0).map((relay) => relay.close()));
   });
 
   afterAll(() => {
@@ -99,20 +139,29 @@ describe('samples/lambda-lifecycle.config.json', () => {
       await server?.close();
     });
 
-    it('serves 100 warm invocations on the connection INIT opened, and leaves none after SIGTERM', async () => {
-      // The pool names its connections after the function.
-      const name = uniqueName('orders');
+    /** The orders entry on the server, through a relay. */
+    async function startOrders(name: string) {
+      const relay = await relayTo(POSTGRES_URL);
       const runtime = await start('orders', {
+        // The pool names its connections after the function.
         functionName: name,
-        env: { DATABASE_URL: urlWithSchema(schema) },
+        env: { DATABASE_URL: urlWithSchema(schema, relay.url(POSTGRES_URL)) },
       });
+      return { relay, runtime, connections: () => server.connections(name) };
+    }
+
+    it('serves 100 warm invocations on the connection INIT opened, and ends it with Terminate on SIGTERM', async () => {
+      const { relay, runtime, connections } = await startOrders(
+        uniqueName('orders'),
+      );
       const cold = await runtime.invoke(sampleEvent('orders', 'create-order'));
       const { id } = JSON.parse((cold.result as { body: string }).body);
       const get = sampleEvent('orders', 'get-order') as Record<string, never>;
       const read = { ...get, pathParameters: { id }, rawPath: `/orders/${id}` };
 
       const warm = await watchWarmInvocations(
-        () => server.connections(name),
+        relay,
+        connections,
         async (index) => {
           const event =
             index % 2 ? sampleEvent('orders', 'create-order') : read;
@@ -126,14 +175,21 @@ describe('samples/lambda-lifecycle.config.json', () => {
         WARM_INVOCATIONS,
       );
       const shutdown = await runtime.shutdown();
-      const left = await settledConnections(() => server.connections(name));
+      const after = await afterShutdown(relay, connections, POSTGRES_GOODBYE);
 
-      report.add('PostgreSQL, orders.mjs', warm, WARM_INVOCATIONS, left.length);
+      report.add(
+        'PostgreSQL, orders.mjs',
+        warm,
+        WARM_INVOCATIONS,
+        after,
+        POSTGRES_GOODBYE,
+      );
       expect(cold).toMatchObject({
         coldStart: true,
         result: { statusCode: 201 },
       });
-      expect(warm).toEqual({ atStart: 1, opened: 0 });
+      expect(relay.accepted).toBe(1);
+      expect(reuseProblems(warm)).toEqual([]);
       expect(shutdown).toMatchObject({
         signal: 'SIGTERM',
         killedAfterBudget: false,
@@ -142,7 +198,20 @@ describe('samples/lambda-lifecycle.config.json', () => {
       expect(texts(shutdown.logs)).toMatch(
         /"database pool closed".*"opened":1,"open":0/,
       );
-      expect(left).toEqual([]);
+      expect(shutdownProblems(after, POSTGRES_GOODBYE)).toEqual([]);
+    });
+
+    it('tells an environment killed without its @OnShutdown hooks, though the server is left with none either', async () => {
+      const { relay, runtime, connections } = await startOrders(
+        uniqueName('orders'),
+      );
+      await runtime.invoke(sampleEvent('orders', 'create-order'));
+
+      await killed(runtime);
+
+      expect(
+        await abruptlyClosed(relay, connections, POSTGRES_GOODBYE),
+      ).toEqual(['1 of 1 connections closed without Terminate']);
     });
   });
 
@@ -197,18 +266,36 @@ describe('samples/lambda-lifecycle.config.json', () => {
       await server?.close();
     });
 
-    it('serves 100 warm invocations on the connection INIT opened, and leaves none after SIGTERM', async () => {
-      // The client names its connection after the function.
-      const name = uniqueName('order-events');
+    /** The order-events entry on the server, through a relay. */
+    async function startOrderEvents(
+      name: string,
+      options: Omit<LocalRuntimeOptions, 'entry'> = {},
+      env: Record<string, string> = {},
+    ) {
+      const relay = await relayTo(REDIS_URL);
       const runtime = await start('order-events', {
+        // The client names its connection after the function.
         functionName: name,
-        env: { REDIS_URL, CACHE_KEY_PREFIX: prefix },
+        ...options,
+        env: {
+          REDIS_URL: relay.url(REDIS_URL),
+          CACHE_KEY_PREFIX: prefix,
+          ...env,
+        },
       });
+      return { relay, runtime, connections: () => server.connections(name) };
+    }
+
+    it('serves 100 warm invocations on the connection INIT opened, and ends it with QUIT on SIGTERM', async () => {
+      const { relay, runtime, connections } = await startOrderEvents(
+        uniqueName('order-events'),
+      );
       const batch = sampleEvent('order-events', 'batch');
       const cold = await runtime.invoke(batch);
 
       const warm = await watchWarmInvocations(
-        () => server.connections(name),
+        relay,
+        connections,
         async () => {
           const entry = await runtime.invoke(batch);
           expect(entry).toMatchObject({ outcome: 'ok', coldStart: false });
@@ -216,13 +303,14 @@ describe('samples/lambda-lifecycle.config.json', () => {
         WARM_INVOCATIONS,
       );
       const shutdown = await runtime.shutdown();
-      const left = await settledConnections(() => server.connections(name));
+      const after = await afterShutdown(relay, connections, REDIS_GOODBYE);
 
       report.add(
         'Redis, order-events.mjs',
         warm,
         WARM_INVOCATIONS,
-        left.length,
+        after,
+        REDIS_GOODBYE,
       );
       expect(cold).toMatchObject({
         coldStart: true,
@@ -233,48 +321,74 @@ describe('samples/lambda-lifecycle.config.json', () => {
         },
       });
       expect(await server.get(prefix + statusKey('A-1003'))).toBe('shipped');
-      expect(warm).toEqual({ atStart: 1, opened: 0 });
+      expect(relay.accepted).toBe(1);
+      expect(reuseProblems(warm)).toEqual([]);
       expect(shutdown).toMatchObject({
         signal: 'SIGTERM',
         killedAfterBudget: false,
         exitSignal: 'SIGTERM',
       });
       expect(texts(shutdown.logs)).toMatch(/"cache closed".*"opened":1/);
-      expect(left).toEqual([]);
+      expect(shutdownProblems(after, REDIS_GOODBYE)).toEqual([]);
+    });
+
+    it('reports every message of a batch when the cache goes away in the middle of it, within the function timeout', async () => {
+      const { relay, runtime } = await startOrderEvents(
+        uniqueName('order-events'),
+        { timeoutMs: 3_000 },
+        { CACHE_COMMAND_TIMEOUT_MS: '500' },
+      );
+      const batch = sampleEvent('order-events', 'batch') as {
+        Records: { messageId: string }[];
+      };
+      await runtime.invoke(batch);
+
+      // The first SET of the next batch never reaches the server: the
+      // connection is closed, and the reconnection is accepted but never
+      // answered, as a server that vanished behind a network looks.
+      relay.cutWhen((data) => /\$3\r\nset\r\n/i.test(data.toString()));
+      const cut = await runtime.invoke(batch);
+
+      expect(relay.connections[0].end).toBe('cut');
+      expect(cut).toMatchObject({ outcome: 'ok' });
+      expect(cut.result).toEqual({
+        batchItemFailures: batch.Records.map(({ messageId }) => ({
+          itemIdentifier: messageId,
+        })),
+      });
+      expect(texts(cut.logs)).toMatch(
+        /"order event not processed".*"reason":"Command timed out".*"retryable":true/,
+      );
+    });
+
+    it('tells an environment killed without its @OnShutdown hooks, though the server is left with none either', async () => {
+      const { relay, runtime, connections } = await startOrderEvents(
+        uniqueName('order-events'),
+      );
+      await runtime.invoke(sampleEvent('order-events', 'batch'));
+
+      await killed(runtime);
+
+      expect(await abruptlyClosed(relay, connections, REDIS_GOODBYE)).toEqual([
+        '1 of 1 connections closed without QUIT',
+      ]);
     });
   });
 
   describe('pricing, with its configuration served over HTTP', () => {
-    let agent: Server;
-    let requests = 0;
+    let agent: ConfigAgent;
 
     beforeAll(async () => {
-      agent = createServer((_, response) => {
-        requests++;
-        response.writeHead(200, { 'Configuration-Version': '3' });
-        response.end(
-          JSON.stringify({
-            version: 'document',
-            currency: 'EUR',
-            taxRate: 0.2,
-            prices: { 'green-tea': 450, teapot: 2_500 },
-          }),
-        );
-      });
-      await new Promise<void>((resolve) =>
-        agent.listen(0, '127.0.0.1', resolve),
-      );
+      agent = await startConfigAgent();
     });
 
     afterAll(async () => {
-      agent.closeAllConnections();
-      await new Promise((resolve) => agent.close(resolve));
+      await agent?.close();
     });
 
     it('loads the configuration once and prices every quote with it', async () => {
-      const { port } = agent.address() as AddressInfo;
       const runtime = await start('pricing', {
-        env: { PRICING_CONFIG_URL: `http://127.0.0.1:${port}/pricing` },
+        env: { PRICING_CONFIG_URL: agent.url },
       });
 
       const first = await runtime.invoke(sampleEvent('pricing', 'quote'));
@@ -282,7 +396,22 @@ describe('samples/lambda-lifecycle.config.json', () => {
 
       expect(first.result).toMatchObject({ total: 4_080, configVersion: '3' });
       expect(second.result).toEqual(first.result);
-      expect(requests).toBe(1);
+      expect(agent.requests()).toBe(1);
     });
+  });
+
+  // Runs last: the lines are those every test above made the entries print.
+  it('prints valid EMF lines, which lambda-lifecycle report summarises', async () => {
+    const report = await reportOn(emf);
+
+    expect(emf.length).toBeGreaterThan(WARM_INVOCATIONS);
+    expect(invalidEmfLines(emf)).toEqual([]);
+    expect(report).toMatchObject({ code: 0, err: '' });
+    expect(report.json).toMatchObject({
+      functions: expect.arrayContaining(['pricing']),
+      initFailures: 0,
+      errors: 0,
+    });
+    expect(report.text).toContain('Connection reuse');
   });
 });

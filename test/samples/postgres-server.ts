@@ -38,8 +38,8 @@ export class PostgresServer {
       throw new Error(
         `The sample tests need PostgreSQL at ${POSTGRES_URL} ` +
           `(TEST_DATABASE_URL), which refused: ${(error as Error).message}. ` +
-          'Start it as .ci/run does: pg_ctlcluster --skip-systemctl-redirect ' +
-          '$(ls /etc/postgresql) main start',
+          'Start it as .ci/run does: pg_lsclusters shows its version and ' +
+          'name, then pg_ctlcluster <version> <name> start',
         { cause: error },
       );
     }

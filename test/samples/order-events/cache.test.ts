@@ -1,36 +1,109 @@
+import Redis from 'ioredis';
+import { inject, injectable } from 'tsyringe';
 import { LifecycleError } from 'lambda-lifecycle';
 import { createTestBed, type TestBed } from 'lambda-lifecycle/testing';
 import {
   CACHE_SETTINGS,
   Cache,
+  DEFAULT_COMMAND_TIMEOUT_MS,
   cacheSettings,
+  type CacheSettings,
 } from '../../../samples/order-events/cache';
 import { OrderEventsHandler } from '../../../samples/order-events/order-events.handler';
 import { settledConnections, uniqueName } from '../postgres-server';
 import { REDIS_URL, RedisServer } from '../redis-server';
-import { ConnectionReport, watchWarmInvocations } from '../server-connections';
+import {
+  ConnectionReport,
+  REDIS_GOODBYE,
+  afterShutdown,
+  reuseProblems,
+  shutdownProblems,
+  watchWarmInvocations,
+} from '../server-connections';
+import { TcpRelay } from '../tcp-relay';
 import { sqsEvent } from './sqs-event';
 
 const WARM_INVOCATIONS = 100;
+
+/** The usual mistake: a new connection for every command, quit after it. */
+@injectable()
+class ConnectionPerCommandCache {
+  constructor(
+    @inject(CACHE_SETTINGS) private readonly settings: CacheSettings,
+  ) {}
+
+  async set(key: string, value: string, ttlSeconds: number): Promise<void> {
+    const redis = new Redis(this.settings.url, {
+      connectionName: this.settings.connectionName,
+      keyPrefix: this.settings.keyPrefix,
+    });
+    try {
+      await redis.set(key, value, 'EX', ttlSeconds);
+    } finally {
+      await redis.quit();
+    }
+  }
+}
 
 describe(Cache.name, () => {
   const report = new ConnectionReport('Redis, from the server (in-process):');
   let server: RedisServer;
   let prefix: string;
   const beds: TestBed[] = [];
+  const relays: TcpRelay[] = [];
 
   /** An order-events environment whose connection is called `name`. */
-  async function start(name: string, url = REDIS_URL) {
+  async function start(
+    name: string,
+    url = REDIS_URL,
+    cache?: typeof ConnectionPerCommandCache,
+  ) {
     const settings = cacheSettings({
       REDIS_URL: url,
       AWS_LAMBDA_FUNCTION_NAME: name,
       CACHE_KEY_PREFIX: prefix,
     });
     const bed = await createTestBed(OrderEventsHandler, {
-      providers: [{ token: CACHE_SETTINGS, useValue: settings }],
+      providers: [
+        { token: CACHE_SETTINGS, useValue: settings },
+        ...(cache ? [{ token: Cache, useClass: cache }] : []),
+      ],
     });
     beds.push(bed);
     return bed;
+  }
+
+  /**
+   * An environment reaching the server through a relay, a cold and 100
+   * warm invocations, then its shutdown: what the relay and server saw.
+   */
+  async function hundredWarmInvocations(
+    cache?: typeof ConnectionPerCommandCache,
+  ) {
+    const name = uniqueName('order-events');
+    const relay = await TcpRelay.start(REDIS_URL);
+    relays.push(relay);
+    const bed = await start(name, relay.url(REDIS_URL), cache);
+    const connections = () => server.connections(name);
+    await bed.invoke(sqsEvent([{ orderId: 'A-0', status: 'placed' }]));
+
+    const warm = await watchWarmInvocations(
+      relay,
+      connections,
+      async (index) => {
+        const response = await bed.invoke(
+          sqsEvent([{ orderId: `A-${index}`, status: 'paid' }, 'bad']),
+        );
+        expect(response).toEqual({
+          batchItemFailures: [{ itemIdentifier: 'm2' }],
+        });
+      },
+      WARM_INVOCATIONS,
+    );
+    const stats = cache ? undefined : bed.get(Cache);
+    await bed.shutdown();
+    const shutdown = await afterShutdown(relay, connections, REDIS_GOODBYE);
+    return { stats, warm, shutdown, relay };
   }
 
   beforeAll(async () => {
@@ -43,6 +116,7 @@ describe(Cache.name, () => {
 
   afterEach(async () => {
     await Promise.all(beds.splice(0).map((bed) => bed.shutdown()));
+    await Promise.all(relays.splice(0).map((relay) => relay.close()));
     await server.deleteKeys(prefix);
   });
 
@@ -51,33 +125,24 @@ describe(Cache.name, () => {
     report.print();
   });
 
-  it('serves 100 warm invocations on the connection INIT opened and leaves none open after shutdown', async () => {
-    const name = uniqueName('order-events');
-    const bed = await start(name);
-    await bed.invoke(sqsEvent([{ orderId: 'A-0', status: 'placed' }]));
+  it('serves 100 warm invocations on the connection INIT opened and closes it with QUIT at shutdown', async () => {
+    const { stats, warm, shutdown, relay } = await hundredWarmInvocations();
 
-    const warm = await watchWarmInvocations(
-      () => server.connections(name),
-      async (index) => {
-        const response = await bed.invoke(
-          sqsEvent([{ orderId: `A-${index}`, status: 'paid' }, 'bad']),
-        );
-        expect(response).toEqual({
-          batchItemFailures: [{ itemIdentifier: 'm2' }],
-        });
-      },
-      WARM_INVOCATIONS,
-    );
-    const cache = bed.get(Cache);
-    const before = cache.poolStats();
-    await bed.shutdown();
-    const left = await settledConnections(() => server.connections(name));
+    report.add('test bed', warm, WARM_INVOCATIONS, shutdown, REDIS_GOODBYE);
+    expect(relay.accepted).toBe(1);
+    expect(reuseProblems(warm)).toEqual([]);
+    expect(shutdownProblems(shutdown, REDIS_GOODBYE)).toEqual([]);
+    expect(stats?.poolStats()).toMatchObject({ opened: 1, open: 0 });
+  });
 
-    report.add('test bed', warm, WARM_INVOCATIONS, left.length);
-    expect(warm).toEqual({ atStart: 1, opened: 0 });
-    expect(before).toMatchObject({ opened: 1, open: 1 });
-    expect(cache.poolStats()).toMatchObject({ opened: 1, open: 0 });
-    expect(left).toEqual([]);
+  it('reports a provider that opens a connection per command', async () => {
+    const { warm } = await hundredWarmInvocations(ConnectionPerCommandCache);
+
+    expect(warm.opened).toBe(WARM_INVOCATIONS);
+    expect(reuseProblems(warm)).toEqual([
+      '0 connections open after the cold invocation, not 1',
+      `${WARM_INVOCATIONS} connections opened over the warm invocations`,
+    ]);
   });
 
   it('counts the commands it sends as connection uses', async () => {
@@ -133,4 +198,27 @@ describe(Cache.name, () => {
       /@OnInit on Cache\.connect: .*cannot connect to Redis at redis:\/\/127\.0\.0\.1:1 \(REDIS_URL\)/,
     );
   });
+});
+
+describe(cacheSettings.name, () => {
+  it('reads the settings from the environment, with defaults', () => {
+    expect(cacheSettings({})).toEqual({
+      url: 'redis://127.0.0.1:6379',
+      connectionName: 'order-events',
+      keyPrefix: 'order-events:',
+      commandTimeoutMs: DEFAULT_COMMAND_TIMEOUT_MS,
+    });
+    expect(
+      cacheSettings({ CACHE_COMMAND_TIMEOUT_MS: '250' }).commandTimeoutMs,
+    ).toBe(250);
+  });
+
+  it.each(['soon', '0', '-5', '2.5', '1e3'])(
+    'refuses CACHE_COMMAND_TIMEOUT_MS=%s, naming it',
+    (value) => {
+      expect(() => cacheSettings({ CACHE_COMMAND_TIMEOUT_MS: value })).toThrow(
+        `CACHE_COMMAND_TIMEOUT_MS must be a positive integer (milliseconds), not "${value}"`,
+      );
+    },
+  );
 });

@@ -131,6 +131,25 @@ describe(OrderEventsHandler.name, () => {
     expect(await cached('D-1')).toBe('placed');
   });
 
+  it('takes a record without eventSourceARN as from a standard queue', async () => {
+    const bed = await start();
+    const event = sqsEvent([
+      { orderId: 'F-1', status: 'placed' },
+      'not json',
+      { orderId: 'F-3', status: 'paid' },
+    ]);
+    const records = event.Records.map((record) => {
+      const { eventSourceARN: _arn, ...withoutArn } = record;
+      return withoutArn as typeof record;
+    });
+
+    const response = await bed.invoke({ Records: records });
+
+    expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: 'm2' }] });
+    expect(await cached('F-1')).toBe('placed');
+    expect(await cached('F-3')).toBe('paid');
+  });
+
   it('answers an empty batch with no failures', async () => {
     const bed = await start();
 

@@ -45,3 +45,34 @@ export function httpEvent(
 export function bodyOf(response: unknown): Record<string, unknown> {
   return JSON.parse((response as { body: string }).body);
 }
+
+/**
+ * An HTTP API event from a catch-all route (`$default`, `ANY /{proxy+}`),
+ * which names no resource: the handler has the path to go by, led by the
+ * stage's name unless the stage is `$default`.
+ */
+export function catchAllEvent(
+  method: string,
+  path: string,
+  {
+    routeKey = '$default',
+    stage = '$default',
+    body = undefined as unknown,
+  } = {},
+): APIGatewayProxyEventV2 {
+  const rawPath = stage === '$default' ? path : `/${stage}${path}`;
+  const event = httpEvent(method, path, body);
+  return {
+    ...event,
+    routeKey,
+    rawPath,
+    pathParameters:
+      routeKey === '$default' ? undefined : { proxy: path.slice(1) },
+    requestContext: {
+      ...event.requestContext,
+      routeKey,
+      stage,
+      http: { ...event.requestContext.http, path: rawPath },
+    },
+  };
+}

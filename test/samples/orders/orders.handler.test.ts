@@ -7,7 +7,7 @@ import {
 } from '../../../samples/orders/order-repository';
 import { OrdersHandler } from '../../../samples/orders/orders.handler';
 import { PostgresServer, uniqueName, urlWithSchema } from '../postgres-server';
-import { bodyOf, httpEvent } from './http-event';
+import { bodyOf, catchAllEvent, httpEvent } from './http-event';
 
 /** The orders in a map: what the handler needs of the repository. */
 class FakeOrderRepository {
@@ -119,6 +119,11 @@ describe(OrdersHandler.name, () => {
       ['a fractional quantity', { item: 'tea', quantity: 1.5 }, 'integer'],
       ['a quantity as text', { item: 'tea', quantity: '2' }, 'integer'],
       ['too many', { item: 'tea', quantity: 1000 }, 'at most 100'],
+      [
+        'an item with a NUL character',
+        { item: 'green\u0000tea', quantity: 1 },
+        '"item" must not contain the NUL character',
+      ],
     ])('answers 400 with the reason for %s', async (_, body, reason) => {
       const bed = await start();
 
@@ -141,6 +146,23 @@ describe(OrdersHandler.name, () => {
 
       expect(response).toMatchObject({ statusCode: 201 });
       expect(bodyOf(response)).toMatchObject({ item: 'mate', quantity: 3 });
+    });
+
+    it('answers 400 for a NUL character in a base64-encoded body', async () => {
+      const bed = await start();
+      const body = Buffer.from('{"item":"mate\\u0000","quantity":3}').toString(
+        'base64',
+      );
+
+      const response = await bed.invoke({
+        ...httpEvent('POST', '/orders', body),
+        isBase64Encoded: true,
+      });
+
+      expect(response).toMatchObject({ statusCode: 400 });
+      expect(bodyOf(response).message).toBe(
+        '"item" must not contain the NUL character',
+      );
     });
 
     it.each(['abc', '0', '-1', '1.5', '12345678901'])(
@@ -166,14 +188,96 @@ describe(OrdersHandler.name, () => {
       expect(bodyOf(response).message).toBe('order 999999999 not found');
     });
 
-    it('answers 405 for a method the route does not serve', async () => {
+    it.each([
+      ['DELETE', '/orders/1', 'GET'],
+      ['PUT', '/orders', 'POST'],
+    ])(
+      'answers 405 with Allow for %s %s, a method the path does not serve',
+      async (method, path, allowed) => {
+        const bed = await start();
+
+        const response = await bed.invoke(httpEvent(method, path));
+
+        expect(response).toMatchObject({
+          statusCode: 405,
+          headers: { allow: allowed },
+        });
+        expect(bodyOf(response).message).toBe(
+          `${method} ${path} is not supported; use ${allowed}`,
+        );
+      },
+    );
+
+    it.each([
+      ['$default', '$default'],
+      ['ANY /{proxy+}', '$default'],
+      ['ANY /{proxy+}', 'prod'],
+    ])(
+      'answers 404 for a path that is no resource, under route %s in stage %s',
+      async (routeKey, stage) => {
+        const bed = await start();
+
+        const response = await bed.invoke(
+          catchAllEvent('GET', '/foo/1', { routeKey, stage }),
+        );
+
+        expect(response).toMatchObject({ statusCode: 404 });
+        expect(bodyOf(response).message).toMatch(
+          /^no route for GET \/.*foo\/1$/,
+        );
+      },
+    );
+
+    it('serves the orders under a catch-all route, going by the path', async () => {
       const bed = await start();
+      const body = { item: 'rooibos', quantity: 4 };
 
-      const response = await bed.invoke(httpEvent('DELETE', '/orders/1'));
+      const created = await bed.invoke(
+        catchAllEvent('POST', '/orders', { stage: 'prod', body }),
+      );
+      const { id } = bodyOf(created);
+      const read = await bed.invoke(
+        catchAllEvent('GET', `/orders/${id}`, { routeKey: 'ANY /{proxy+}' }),
+      );
+      const wrongMethod = await bed.invoke(catchAllEvent('GET', '/orders'));
 
-      expect(response).toMatchObject({ statusCode: 405 });
-      expect(bodyOf(response).message).toBe(
-        'DELETE /orders/1 is not supported',
+      expect(created).toMatchObject({ statusCode: 201 });
+      expect(bodyOf(read)).toEqual({ id, ...body });
+      expect(wrongMethod).toMatchObject({
+        statusCode: 405,
+        headers: { allow: 'POST' },
+      });
+    });
+
+    describe('when ORDERS_MAX_QUANTITY is set', () => {
+      afterEach(() => {
+        delete process.env.ORDERS_MAX_QUANTITY;
+      });
+
+      it('caps the quantity at its value', async () => {
+        process.env.ORDERS_MAX_QUANTITY = '5';
+        const bed = await start();
+
+        const response = await bed.invoke(
+          httpEvent('POST', '/orders', { item: 'tea', quantity: 6 }),
+        );
+
+        expect(response).toMatchObject({ statusCode: 400 });
+        expect(bodyOf(response).message).toBe('"quantity" must be at most 5');
+      });
+
+      it.each(['ten', '0', '-3', '1.5', '1e3', 'Infinity'])(
+        'fails INIT naming the variable when it is %j',
+        async (value) => {
+          process.env.ORDERS_MAX_QUANTITY = value;
+
+          const started = start();
+
+          await expect(started).rejects.toThrow(
+            `ORDERS_MAX_QUANTITY must be a positive integer, not "${value}"`,
+          );
+          await expect(started).rejects.toThrow(/OrdersHandler\.limits/);
+        },
       );
     });
 
@@ -219,6 +323,47 @@ describe(OrdersHandler.name, () => {
       const response = bed.invoke(httpEvent('GET', '/orders/1'));
 
       await expect(response).rejects.toThrow('connection terminated');
+    });
+
+    it('answers 400 when the database refuses a value of the request (SQLSTATE class 22)', async () => {
+      const repository = new FakeOrderRepository();
+      repository.failure = Object.assign(
+        new Error('invalid byte sequence for encoding "UTF8": 0x00'),
+        { code: '22021' },
+      );
+      const bed = await createTestBed(OrdersHandler, {
+        providers: [{ token: OrderRepository, useValue: repository }],
+      });
+
+      const response = await bed.invoke(
+        httpEvent('POST', '/orders', { item: 'tea', quantity: 1 }),
+      );
+
+      expect(response).toMatchObject({ statusCode: 400 });
+      expect(bodyOf(response).message).toBe(
+        'a value in the request is not valid (SQLSTATE 22021)',
+      );
+      expect(bed.logs).toContainEqual(
+        expect.objectContaining({
+          level: 'warn',
+          message: 'database refused a value of the request',
+          fields: expect.objectContaining({ sqlState: '22021' }),
+        }),
+      );
+    });
+
+    it('lets other SQLSTATE classes reach Lambda', async () => {
+      const repository = new FakeOrderRepository();
+      repository.failure = Object.assign(new Error('too many connections'), {
+        code: '53300',
+      });
+      const bed = await createTestBed(OrdersHandler, {
+        providers: [{ token: OrderRepository, useValue: repository }],
+      });
+
+      const response = bed.invoke(httpEvent('GET', '/orders/1'));
+
+      await expect(response).rejects.toThrow('too many connections');
     });
   });
 });
