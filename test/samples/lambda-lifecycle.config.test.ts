@@ -1,16 +1,14 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { runGenerateCommand } from '../../src/cli/generate-command';
-import {
-  startLocalRuntime,
-  type LocalRuntime,
-  type LocalRuntimeOptions,
-  type LogLine,
+import type {
+  LocalRuntime,
+  LocalRuntimeOptions,
 } from '../../src/runtime/local';
 import { CapturedIo } from '../cli/temp-project';
 import { statusKey } from '../../samples/order-events/order-events.handler';
 import { startConfigAgent, type ConfigAgent } from './config-agent';
-import { emfLines, invalidEmfLines, reportOn } from './emf-lines';
+import { invalidEmfLines, reportOn } from './emf-lines';
 import { sampleEvent } from './sample-events';
 import {
   POSTGRES_URL,
@@ -20,16 +18,20 @@ import {
 } from './postgres-server';
 import { REDIS_URL, RedisServer } from './redis-server';
 import {
+  SampleProcesses,
+  expectWarm,
+  servesOnOneConnection,
+  texts,
+} from './sample-runs';
+import {
   ConnectionReport,
   POSTGRES_GOODBYE,
   REDIS_GOODBYE,
   afterShutdown,
-  reuseProblems,
   shutdownProblems,
-  watchWarmInvocations,
   type Goodbye,
 } from './server-connections';
-import { TcpRelay } from './tcp-relay';
+import type { TcpRelay } from './tcp-relay';
 
 // The samples as Lambda runs them: the entries `generate` writes from
 // samples/lambda-lifecycle.config.json, each in a child process under the
@@ -48,10 +50,6 @@ jest.setTimeout(120_000);
 const ROOT = path.resolve(__dirname, '..', '..');
 const CONFIG = path.join(ROOT, 'samples', 'lambda-lifecycle.config.json');
 const WARM_INVOCATIONS = 100;
-
-function texts(lines: readonly LogLine[]): string {
-  return lines.map((line) => line.text).join('\n');
-}
 
 /** Ends the environment with SIGKILL, as Lambda does with no extension. */
 async function killed(runtime: LocalRuntime): Promise<void> {
@@ -76,22 +74,14 @@ describe('samples/lambda-lifecycle.config.json', () => {
   const report = new ConnectionReport(
     'From the server, generated entries under the local runtime:',
   );
-  const started: LocalRuntime[] = [];
-  const relays: TcpRelay[] = [];
-  const emf: string[] = [];
   let entries: string;
-
-  async function start(
-    handler: string,
+  const processes = new SampleProcesses((sample) =>
+    path.join(entries, `${sample}.mjs`),
+  );
+  const start = (
+    sample: string,
     options: Omit<LocalRuntimeOptions, 'entry'> = {},
-  ) {
-    const runtime = await startLocalRuntime({
-      entry: path.join(entries, `${handler}.mjs`),
-      ...options,
-    });
-    started.push(runtime);
-    return runtime;
-  }
+  ) => processes.start(sample, options);
 
   beforeAll(async () => {
     mkdirSync(path.join(ROOT, 'build'), { recursive: true });
@@ -105,19 +95,7 @@ describe('samples/lambda-lifecycle.config.json', () => {
     if (code !== 0) throw new Error(`generate exited ${code}:\n${io.err}`);
   });
 
-  /** A relay to the server at `url`, closed after the test. */
-  async function relayTo(url: string): Promise<TcpRelay> {
-    const relay = await TcpRelay.start(url);
-    relays.push(relay);
-    return relay;
-  }
-
-  afterEach(async () => {
-    const runtimes = started.splice(0);
-    await Promise.all(runtimes.map((runtime) => runtime.close()));
-    emf.push(...runtimes.flatMap((runtime) => emfLines(runtime.logs)));
-    await Promise.all(relays.splice(0).map((relay) => relay.close()));
-  });
+  afterEach(() => processes.closeAll());
 
   afterAll(() => {
     if (entries !== undefined)
@@ -141,7 +119,7 @@ describe('samples/lambda-lifecycle.config.json', () => {
 
     /** The orders entry on the server, through a relay. */
     async function startOrders(name: string) {
-      const relay = await relayTo(POSTGRES_URL);
+      const relay = await processes.relayTo(POSTGRES_URL);
       const runtime = await start('orders', {
         // The pool names its connections after the function.
         functionName: name,
@@ -151,54 +129,35 @@ describe('samples/lambda-lifecycle.config.json', () => {
     }
 
     it('serves 100 warm invocations on the connection INIT opened, and ends it with Terminate on SIGTERM', async () => {
-      const { relay, runtime, connections } = await startOrders(
-        uniqueName('orders'),
+      const sample = await startOrders(uniqueName('orders'));
+      const cold = await sample.runtime.invoke(
+        sampleEvent('orders', 'create-order'),
       );
-      const cold = await runtime.invoke(sampleEvent('orders', 'create-order'));
       const { id } = JSON.parse((cold.result as { body: string }).body);
       const get = sampleEvent('orders', 'get-order') as Record<string, never>;
       const read = { ...get, pathParameters: { id }, rawPath: `/orders/${id}` };
 
-      const warm = await watchWarmInvocations(
-        relay,
-        connections,
-        async (index) => {
+      const shutdown = await servesOnOneConnection(sample, {
+        label: 'PostgreSQL, orders.mjs',
+        report,
+        goodbye: POSTGRES_GOODBYE,
+        warmInvocations: WARM_INVOCATIONS,
+        invokeWarm: async (index) => {
           const event =
             index % 2 ? sampleEvent('orders', 'create-order') : read;
-          const entry = await runtime.invoke(event);
-          expect(entry).toMatchObject({
-            outcome: 'ok',
-            coldStart: false,
-            result: { statusCode: index % 2 ? 201 : 200 },
+          expectWarm(await sample.runtime.invoke(event), {
+            statusCode: index % 2 ? 201 : 200,
           });
         },
-        WARM_INVOCATIONS,
-      );
-      const shutdown = await runtime.shutdown();
-      const after = await afterShutdown(relay, connections, POSTGRES_GOODBYE);
+      });
 
-      report.add(
-        'PostgreSQL, orders.mjs',
-        warm,
-        WARM_INVOCATIONS,
-        after,
-        POSTGRES_GOODBYE,
-      );
       expect(cold).toMatchObject({
         coldStart: true,
         result: { statusCode: 201 },
       });
-      expect(relay.accepted).toBe(1);
-      expect(reuseProblems(warm)).toEqual([]);
-      expect(shutdown).toMatchObject({
-        signal: 'SIGTERM',
-        killedAfterBudget: false,
-        exitSignal: 'SIGTERM',
-      });
       expect(texts(shutdown.logs)).toMatch(
         /"database pool closed".*"opened":1,"open":0/,
       );
-      expect(shutdownProblems(after, POSTGRES_GOODBYE)).toEqual([]);
     });
 
     it('tells an environment killed without its @OnShutdown hooks, though the server is left with none either', async () => {
@@ -272,7 +231,7 @@ describe('samples/lambda-lifecycle.config.json', () => {
       options: Omit<LocalRuntimeOptions, 'entry'> = {},
       env: Record<string, string> = {},
     ) {
-      const relay = await relayTo(REDIS_URL);
+      const relay = await processes.relayTo(REDIS_URL);
       const runtime = await start('order-events', {
         // The client names its connection after the function.
         functionName: name,
@@ -287,31 +246,20 @@ describe('samples/lambda-lifecycle.config.json', () => {
     }
 
     it('serves 100 warm invocations on the connection INIT opened, and ends it with QUIT on SIGTERM', async () => {
-      const { relay, runtime, connections } = await startOrderEvents(
-        uniqueName('order-events'),
-      );
+      const sample = await startOrderEvents(uniqueName('order-events'));
       const batch = sampleEvent('order-events', 'batch');
-      const cold = await runtime.invoke(batch);
+      const cold = await sample.runtime.invoke(batch);
 
-      const warm = await watchWarmInvocations(
-        relay,
-        connections,
-        async () => {
-          const entry = await runtime.invoke(batch);
-          expect(entry).toMatchObject({ outcome: 'ok', coldStart: false });
+      const shutdown = await servesOnOneConnection(sample, {
+        label: 'Redis, order-events.mjs',
+        report,
+        goodbye: REDIS_GOODBYE,
+        warmInvocations: WARM_INVOCATIONS,
+        invokeWarm: async () => {
+          expectWarm(await sample.runtime.invoke(batch));
         },
-        WARM_INVOCATIONS,
-      );
-      const shutdown = await runtime.shutdown();
-      const after = await afterShutdown(relay, connections, REDIS_GOODBYE);
+      });
 
-      report.add(
-        'Redis, order-events.mjs',
-        warm,
-        WARM_INVOCATIONS,
-        after,
-        REDIS_GOODBYE,
-      );
       expect(cold).toMatchObject({
         coldStart: true,
         result: {
@@ -321,15 +269,7 @@ describe('samples/lambda-lifecycle.config.json', () => {
         },
       });
       expect(await server.get(prefix + statusKey('A-1003'))).toBe('shipped');
-      expect(relay.accepted).toBe(1);
-      expect(reuseProblems(warm)).toEqual([]);
-      expect(shutdown).toMatchObject({
-        signal: 'SIGTERM',
-        killedAfterBudget: false,
-        exitSignal: 'SIGTERM',
-      });
       expect(texts(shutdown.logs)).toMatch(/"cache closed".*"opened":1/);
-      expect(shutdownProblems(after, REDIS_GOODBYE)).toEqual([]);
     });
 
     it('reports every message of a batch when the cache goes away in the middle of it, within the function timeout', async () => {
@@ -402,6 +342,7 @@ describe('samples/lambda-lifecycle.config.json', () => {
 
   // Runs last: the lines are those every test above made the entries print.
   it('prints valid EMF lines, which lambda-lifecycle report summarises', async () => {
+    const { emf } = processes;
     const report = await reportOn(emf);
 
     expect(emf.length).toBeGreaterThan(WARM_INVOCATIONS);

@@ -3,16 +3,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { runBuildCommand } from '../../src/cli/build-command';
 import { runGenerateCommand } from '../../src/cli/generate-command';
-import {
-  startLocalRuntime,
-  type LocalRuntime,
-  type LocalRuntimeOptions,
-  type LogLine,
-} from '../../src/runtime/local';
 import { CapturedIo } from '../cli/temp-project';
 import { statusKey } from '../../samples/order-events/order-events.handler';
 import { startConfigAgent, type ConfigAgent } from './config-agent';
-import { emfLines, invalidEmfLines, reportOn } from './emf-lines';
+import { invalidEmfLines, reportOn } from './emf-lines';
 import {
   POSTGRES_URL,
   PostgresServer,
@@ -22,15 +16,16 @@ import {
 import { REDIS_URL, RedisServer } from './redis-server';
 import { sampleEvent } from './sample-events';
 import {
+  SampleProcesses,
+  expectWarm,
+  servesOnOneConnection,
+  texts,
+} from './sample-runs';
+import {
   ConnectionReport,
   POSTGRES_GOODBYE,
   REDIS_GOODBYE,
-  afterShutdown,
-  reuseProblems,
-  shutdownProblems,
-  watchWarmInvocations,
 } from './server-connections';
-import { TcpRelay } from './tcp-relay';
 
 // The samples as they would be deployed: `lambda-lifecycle generate` and
 // `lambda-lifecycle build` on samples/lambda-lifecycle.config.json (which
@@ -48,39 +43,17 @@ const CONFIG = path.join(ROOT, 'samples', 'lambda-lifecycle.config.json');
 const WARM_INVOCATIONS = 100;
 const SAMPLES = ['order-events', 'orders', 'pricing'];
 
-function texts(lines: readonly LogLine[]): string {
-  return lines.map((line) => line.text).join('\n');
-}
-
 describe('the sample bundles from lambda-lifecycle build', () => {
   const report = new ConnectionReport(
     'From the server, sample bundles under the local runtime:',
   );
-  const started: LocalRuntime[] = [];
-  const relays: TcpRelay[] = [];
-  const emf: string[] = [];
   let bundles: string;
   let deployed: string;
   let built: string;
-
-  async function start(
-    sample: string,
-    options: Omit<LocalRuntimeOptions, 'entry'> = {},
-  ) {
-    const runtime = await startLocalRuntime({
-      entry: path.join(deployed, sample, 'index.mjs'),
-      functionName: sample,
-      ...options,
-    });
-    started.push(runtime);
-    return runtime;
-  }
-
-  async function relayTo(url: string): Promise<TcpRelay> {
-    const relay = await TcpRelay.start(url);
-    relays.push(relay);
-    return relay;
-  }
+  const processes = new SampleProcesses((sample) =>
+    path.join(deployed, sample, 'index.mjs'),
+  );
+  const start = processes.start.bind(processes);
 
   beforeAll(async () => {
     mkdirSync(path.join(ROOT, 'build'), { recursive: true });
@@ -106,12 +79,7 @@ describe('the sample bundles from lambda-lifecycle build', () => {
     }
   });
 
-  afterEach(async () => {
-    const runtimes = started.splice(0);
-    await Promise.all(runtimes.map((runtime) => runtime.close()));
-    emf.push(...runtimes.flatMap((runtime) => emfLines(runtime.logs)));
-    await Promise.all(relays.splice(0).map((relay) => relay.close()));
-  });
+  afterEach(() => processes.closeAll());
 
   afterAll(() => {
     for (const dir of [bundles, deployed]) {
@@ -145,50 +113,36 @@ describe('the sample bundles from lambda-lifecycle build', () => {
 
     it('serves a cold and 100 warm invocations on one connection, ended with Terminate on SIGTERM', async () => {
       const name = uniqueName('orders');
-      const relay = await relayTo(POSTGRES_URL);
-      const connections = () => server.connections(name);
+      const relay = await processes.relayTo(POSTGRES_URL);
       const runtime = await start('orders', {
         functionName: name,
         env: { DATABASE_URL: urlWithSchema(schema, relay.url(POSTGRES_URL)) },
       });
+      const sample = {
+        runtime,
+        relay,
+        connections: () => server.connections(name),
+      };
 
       const cold = await runtime.invoke(sampleEvent('orders', 'create-order'));
-      const warm = await watchWarmInvocations(
-        relay,
-        connections,
-        async () => {
+      const shutdown = await servesOnOneConnection(sample, {
+        label: 'PostgreSQL, orders bundle',
+        report,
+        goodbye: POSTGRES_GOODBYE,
+        warmInvocations: WARM_INVOCATIONS,
+        invokeWarm: async () => {
           const entry = await runtime.invoke(
             sampleEvent('orders', 'get-order'),
           );
-          expect(entry).toMatchObject({
-            outcome: 'ok',
-            coldStart: false,
-            result: { statusCode: 200 },
-          });
+          expectWarm(entry, { statusCode: 200 });
         },
-        WARM_INVOCATIONS,
-      );
-      const shutdown = await runtime.shutdown();
-      const after = await afterShutdown(relay, connections, POSTGRES_GOODBYE);
+      });
 
-      report.add(
-        'PostgreSQL, orders bundle',
-        warm,
-        WARM_INVOCATIONS,
-        after,
-        POSTGRES_GOODBYE,
-      );
       expect(cold).toMatchObject({
         coldStart: true,
         result: { statusCode: 201 },
       });
-      expect(reuseProblems(warm)).toEqual([]);
-      expect(shutdown).toMatchObject({
-        signal: 'SIGTERM',
-        killedAfterBudget: false,
-      });
       expect(texts(shutdown.logs)).toContain('"database pool closed"');
-      expect(shutdownProblems(after, POSTGRES_GOODBYE)).toEqual([]);
     });
 
     it('fails INIT without DATABASE_URL, saying to set it, as pglite is not in the bundle', async () => {
@@ -228,45 +182,34 @@ describe('the sample bundles from lambda-lifecycle build', () => {
 
     it('serves a cold and 100 warm invocations on one connection, ended with QUIT on SIGTERM', async () => {
       const name = uniqueName('order-events');
-      const relay = await relayTo(REDIS_URL);
-      const connections = () => server.connections(name);
+      const relay = await processes.relayTo(REDIS_URL);
       const runtime = await start('order-events', {
         functionName: name,
         env: { REDIS_URL: relay.url(REDIS_URL), CACHE_KEY_PREFIX: prefix },
       });
+      const sample = {
+        runtime,
+        relay,
+        connections: () => server.connections(name),
+      };
       const batch = sampleEvent('order-events', 'batch');
 
       const cold = await runtime.invoke(batch);
-      const warm = await watchWarmInvocations(
-        relay,
-        connections,
-        async () => {
-          const entry = await runtime.invoke(batch);
-          expect(entry).toMatchObject({ outcome: 'ok', coldStart: false });
+      await servesOnOneConnection(sample, {
+        label: 'Redis, order-events bundle',
+        report,
+        goodbye: REDIS_GOODBYE,
+        warmInvocations: WARM_INVOCATIONS,
+        invokeWarm: async () => {
+          expectWarm(await runtime.invoke(batch));
         },
-        WARM_INVOCATIONS,
-      );
-      const shutdown = await runtime.shutdown();
-      const after = await afterShutdown(relay, connections, REDIS_GOODBYE);
+      });
 
-      report.add(
-        'Redis, order-events bundle',
-        warm,
-        WARM_INVOCATIONS,
-        after,
-        REDIS_GOODBYE,
-      );
       expect(cold).toMatchObject({
         coldStart: true,
         result: { batchItemFailures: [expect.any(Object)] },
       });
       expect(await server.get(prefix + statusKey('A-1003'))).toBe('shipped');
-      expect(reuseProblems(warm)).toEqual([]);
-      expect(shutdown).toMatchObject({
-        signal: 'SIGTERM',
-        killedAfterBudget: false,
-      });
-      expect(shutdownProblems(after, REDIS_GOODBYE)).toEqual([]);
     });
   });
 
@@ -306,6 +249,7 @@ describe('the sample bundles from lambda-lifecycle build', () => {
 
   // Runs last: the lines are those every test above made the bundles print.
   it('prints valid EMF lines, which lambda-lifecycle report summarises', async () => {
+    const { emf } = processes;
     const summary = await reportOn(emf);
 
     expect(emf.length).toBeGreaterThan(2 * WARM_INVOCATIONS);
