@@ -24,64 +24,6 @@ function thrown(define: () => unknown): LifecycleError {
 
 describe('lifecycle decorators', () => {
   describe('when misapplied', () => {
-    it('rejects a static member and names the decorator, class and member', () => {
-      const error = thrown(() => {
-        class Pool {
-          @OnInit()
-          static connect(): void {}
-        }
-        return Pool;
-      });
-
-      expect(error.code).toBe('INVALID_DECORATOR_TARGET');
-      expect(error.message).toContain('@OnInit on Pool.connect');
-      expect(error.message).toContain('static');
-    });
-
-    it('rejects a property where a method is needed', () => {
-      const error = thrown(() => {
-        class Pool {
-          @(OnShutdown() as PropertyDecorator)
-          close = (): void => undefined;
-        }
-        return Pool;
-      });
-
-      expect(error.code).toBe('INVALID_DECORATOR_TARGET');
-      expect(error.message).toContain('@OnShutdown on Pool.close');
-      expect(error.message).toContain('property');
-    });
-
-    it('rejects an accessor as a hook', () => {
-      const error = thrown(() => {
-        class Orders {
-          @BeforeInvoke()
-          get ready(): boolean {
-            return true;
-          }
-        }
-        return Orders;
-      });
-
-      expect(error.code).toBe('INVALID_DECORATOR_TARGET');
-      expect(error.message).toContain('@BeforeInvoke on Orders.ready');
-      expect(error.message).toContain('accessor');
-    });
-
-    it('rejects the same hook twice on one member', () => {
-      const error = thrown(() => {
-        class Orders {
-          @AfterInvoke()
-          @AfterInvoke()
-          audit(): void {}
-        }
-        return Orders;
-      });
-
-      expect(error.code).toBe('DUPLICATE_DECORATOR');
-      expect(error.message).toContain('Orders.audit');
-    });
-
     it('rejects @Lazy on a member that is also a hook', () => {
       const error = thrown(() => {
         class Config {
