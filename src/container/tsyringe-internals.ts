@@ -9,6 +9,8 @@ import {
   isTokenProvider,
   isValueProvider,
 } from 'tsyringe';
+import type { AnyClass } from '../../decorators/hook-metadata';
+import { isInvocationScoped } from '../../decorators/invocation-scoped.decorator';
 import { LifecycleError } from '../../decorators/lifecycle-error';
 
 /** A registration as tsyringe stores it. */
@@ -82,10 +84,15 @@ export function registerOnce(
     container.register(token, provider);
   } else {
     const useClass = isClassProvider(provider) ? provider.useClass : provider;
+    // An @InvocationScoped class is built anew for each invocation (the
+    // scope keeps it for that invocation), never once per container.
+    const lifecycle = isInvocationScoped(useClass as AnyClass)
+      ? Lifecycle.Transient
+      : Lifecycle.Singleton;
     container.register(
       token,
       { useClass: useClass as new () => unknown },
-      { lifecycle: Lifecycle.Singleton },
+      { lifecycle },
     );
   }
 }

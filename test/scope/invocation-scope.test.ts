@@ -84,6 +84,24 @@ describe(InvocationScope.name, () => {
     });
   });
 
+  it('builds an invocation-scoped class given as a provider anew for each invocation', async () => {
+    @Handler()
+    class Serials {
+      constructor(readonly scope: InvocationScope) {}
+      handle(): number {
+        return this.scope.get(RequestState).serial;
+      }
+    }
+    const bed = await createTestBed(Serials, {
+      providers: [{ token: RequestState, useClass: RequestState }],
+    });
+
+    const first = await bed.invoke({});
+    const second = await bed.invoke({});
+
+    expect(second).toBe(first + 1);
+  });
+
   it('refuses to be read outside an invocation', async () => {
     const bed = await createTestBed(Concurrent);
 
