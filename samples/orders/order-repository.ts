@@ -17,11 +17,13 @@ const CREATE_TABLE = `
     created_at timestamptz NOT NULL DEFAULT now()
   )`;
 
-// Environments that start at once race on CREATE TABLE IF NOT EXISTS: the
-// loser fails with duplicate_table, or with unique_violation on the catalog
-// when both got past the existence check. Either way the table exists.
+// Environments that start at once race on CREATE TABLE IF NOT EXISTS: when
+// both got past the existence check, the loser fails with duplicate_table,
+// duplicate_object (the table's row type) or unique_violation on the
+// catalog. The statement is then run once more: a no-op when the winner's
+// table is there, the real error when something else holds the name.
 // https://www.postgresql.org/docs/current/errcodes-appendix.html
-const TABLE_CREATED_CONCURRENTLY = new Set(['42P07', '23505']);
+const TABLE_CREATED_CONCURRENTLY = new Set(['42P07', '42710', '23505']);
 
 function sqlState(error: unknown): string | undefined {
   const code = (error as { code?: unknown } | undefined)?.code;
@@ -55,6 +57,7 @@ export class OrderRepository {
       await this.db.query(CREATE_TABLE);
     } catch (error) {
       if (!TABLE_CREATED_CONCURRENTLY.has(sqlState(error) ?? '')) throw error;
+      await this.db.query(CREATE_TABLE);
     }
   }
 

@@ -49,6 +49,51 @@ describe(OrderRepository.name, () => {
     expect(await server.tables(schema)).toEqual(['orders']);
   });
 
+  describe('when another environment creates the table at the same moment', () => {
+    const raced = (codes: string[]) => {
+      const statements: string[] = [];
+      const db = {
+        query: async (sql: string) => {
+          statements.push(sql);
+          const code = codes.shift();
+          if (code !== undefined) {
+            throw Object.assign(new Error(`SQLSTATE ${code}`), { code });
+          }
+          return [];
+        },
+      };
+      return { repository: new OrderRepository(db as never), statements };
+    };
+
+    it.each(['42P07', '42710', '23505'])(
+      'runs the statement again after %s and succeeds when the table is there',
+      async (code) => {
+        const { repository, statements } = raced([code]);
+
+        await repository.createTable();
+
+        expect(statements).toHaveLength(2);
+      },
+    );
+
+    it('rejects with the second error when the name is taken by something else', async () => {
+      const { repository } = raced(['42710', '42710']);
+
+      await expect(repository.createTable()).rejects.toMatchObject({
+        code: '42710',
+      });
+    });
+
+    it('rejects at once with any other error', async () => {
+      const { repository, statements } = raced(['42501']);
+
+      await expect(repository.createTable()).rejects.toMatchObject({
+        code: '42501',
+      });
+      expect(statements).toHaveLength(1);
+    });
+  });
+
   it('keeps the orders when the table already exists', async () => {
     const first = await start();
     const order = await first.get(OrderRepository).add('tea', 2);
