@@ -90,7 +90,7 @@ export class OrderEventsHandler {
   }
 
   /** Whether the message was processed; failures are logged, not thrown. */
-  // Limitation: the last message processed wins; on a standard queue, which may deliver out of order, an older status can replace a newer one in the cache.
+  // Limitation: last processed wins; out-of-order delivery can regress.
   async #process(record: SQSRecord): Promise<boolean> {
     try {
       const { orderId, status } = parseOrderEvent(record.body);

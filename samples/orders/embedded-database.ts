@@ -27,8 +27,8 @@ function reason(error: unknown): string {
  * container.register(DATABASE, { useClass: EmbeddedDatabase });
  * ```
  */
-// Limitation: pglite takes about 730 MB of memory and 2-5 s of INIT; inside Lambda give the function 1024 MB or more, or set DATABASE_URL.
-// Limitation: pglite imports Node.js built-ins dynamically, which jest's module sandbox refuses without --experimental-vm-modules; test it through a generated entry in a child process, as the samples do.
+// Limitation: pglite takes ~730 MB and 2-5 s of INIT; set DATABASE_URL.
+// Limitation: jest refuses pglite's dynamic imports; test it in a child.
 @singleton()
 export class EmbeddedDatabase implements Database {
   #db: PGlite | undefined;

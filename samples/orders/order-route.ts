@@ -29,7 +29,7 @@ function decoded(segment: string): string {
 // A named stage is part of the URL, and so leads rawPath; the $default
 // stage is served from the base of the URL and adds nothing.
 // https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-stages.html
-// Limitation: a custom domain's base path stays in the path; under a $default or {proxy+} route such requests get 404.
+// Limitation: a custom domain's base path stays; catch-all routes 404.
 function pathInStage(event: APIGatewayProxyEventV2): string {
   const { rawPath, requestContext } = event;
   const prefix = `/${requestContext.stage}`;

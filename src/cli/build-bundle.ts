@@ -280,7 +280,7 @@ export function bundleOptions(request: BundleRequest): Esbuild.BuildOptions {
     target: 'node20',
     format: request.format,
     // https://docs.aws.amazon.com/lambda/latest/dg/lambda-nodejs.html
-    // Limitation: files a package reads beside its modules (wasm, native addons) are not copied; such a package fails at run time unless left external and shipped by hand.
+    // Limitation: files beside a package's modules are not copied.
     external: ['@aws-sdk/*', ...(request.external ?? [])],
     tsconfigRaw: '{}',
     plugins: [

@@ -24,7 +24,7 @@ export interface BundleCheck {
 /** How long loading one bundle may take, in ms. */
 const LOAD_TIMEOUT_MS = 30_000;
 
-// Limitation: loading a bundle runs its modules' top-level code and needs its externals installed here; a bundle that cannot load on the build machine fails the build.
+// Limitation: the check runs a bundle's top-level code; externals must be here.
 // Runs in a child process per bundle, so that loading a bundle neither
 // changes nor crashes the CLI and bundles do not share a global Reflect.
 // With the check-only flag set, createHandler checks the dependency graph

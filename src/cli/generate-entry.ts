@@ -103,7 +103,7 @@ function specifier(
  * ```
  */
 export function checkEntryPaths(config: ResolvedConfig): void {
-  // Limitation: no ES module entry for a path with a backslash in a name; generate refuses it, and only the CommonJS entry can be written.
+  // Limitation: no ES module entry for a path with a backslash.
   if (!config.formats.includes('esm') || path.sep === '\\') return;
 
   for (const handler of config.handlers) {
@@ -209,7 +209,7 @@ export function renderEntry(
           'await handler.ready;',
         ]
       : [
-          // Limitation: a CommonJS entry cannot await INIT, so a failing @OnInit is not an init error; Lambda and the local timeline show INIT ok, the framework logs "INIT failed", and the first invocation initialises again in the same process, failing with that error if the retry fails too.
+          // Limitation: a failed @OnInit is no init error; it retries in-process.
           "'use strict';",
           "require('reflect-metadata');",
           "const { createHandler } = require('lambda-lifecycle');",

@@ -62,7 +62,7 @@ function codeUri(options: SamTemplateOptions, handler: HandlerSpec): string {
   return `${relative.split(path.sep).join('/')}/`;
 }
 
-// Limitation: no event sources, policies or other resources; users who need them edit the template, which `sam --check` then reports as stale.
+// Limitation: no event sources, policies or other resources.
 function functionResource(
   options: SamTemplateOptions,
   handler: HandlerSpec,

@@ -136,7 +136,7 @@ export function checkEnvironmentGraph(
   const child = (options.parent ?? globalContainer).createChildContainer();
   registerProviders(child, options.providers ?? []);
 
-  // Limitation: factories do not run here, so what they resolve is not checked; a factory asking for a missing token passes and fails at INIT.
+  // Limitation: what factories resolve is not checked until INIT.
   assertNoProblems(root, walkGraph(child, root).problems);
 }
 

@@ -80,7 +80,7 @@ function errorAsFields(error: Error): Record<string, unknown> {
  * ```
  */
 export function createRedactor(redact: readonly string[] = []): Redactor {
-  // Limitation: only field names are matched; a secret inside a message or inside a string value (a raw header line) is logged as it is.
+  // Limitation: names only; a secret inside a string value is logged.
   const names = new Set(ALWAYS_REDACTED);
   const paths = new Set<string>();
   for (const entry of redact) {

@@ -25,7 +25,7 @@ import { currentRequestId } from '../scope/invocation-scope';
  * ```
  */
 export class RequestIdSource {
-  // Limitation: without the invocation scope, work that outlives its invocation (a timer, a promise left running) logs the id of the invocation that started last.
+  // Limitation: unscoped, late work logs the latest invocation's id.
   /** The id of the invocation that started last (unscoped environments). */
   latest: string | undefined;
   #scoped = false;

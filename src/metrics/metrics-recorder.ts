@@ -57,7 +57,7 @@ const unit = (name: LifecycleMetricName): Named => [
 ];
 const isMetric = (name: string): name is LifecycleMetricName =>
   Object.hasOwn(LIFECYCLE_METRICS, name);
-// Limitation: measured inside the engine, so the runtime client's own time and any billed INIT are not in it; Lambda's REPORT line has the billed figure.
+// Limitation: timed in the engine; Lambda's REPORT has the billed figure.
 const billed = (durationMs: number) => Math.max(1, Math.ceil(durationMs));
 
 function addMemory(doc: Doc, memory: MemoryReading): void {
@@ -233,7 +233,7 @@ export class MetricsRecorder implements LifecycleObserver {
 
     try {
       if (this.#writesLines) {
-        // Limitation: encoding and writing the line cost about 2.9 us per invocation over metrics off (0.7 us of it the write), above the 1 us target; a custom sink pays only the engine's 0.5 us and its own work.
+        // Limitation: line costs ~2.9 us (write 0.9), over the 1 us target.
         const values = this.#values(reading, timestamp);
         const { bytes, length } = shape.template.encode(timestamp, values);
         writeEmfBytes(bytes, length);
@@ -414,7 +414,7 @@ export class MetricsRecorder implements LifecycleObserver {
       doc.ConnectionsOpened = this.#poolDeltas().opened;
   }
 
-  // Limitation: counts are deltas since the previous document, not per invocation; when invocations overlap, one invocation's lazy reads, acquisitions and openings are counted on whichever document is written next.
+  // Limitation: deltas per document; overlapping calls share counts.
   #lazyDeltas(): [hits: number, misses: number, loads: number] {
     const totals = sumLazies(this.#lazies);
     const before = this.#lazyTotals;

@@ -59,7 +59,7 @@ export function readPools(pools: readonly PooledProvider[]): PoolTotals {
  * (RSS comes from /proc), so the engine samples it. Never throws.
  */
 export function sampleMemory(memorySizeMb: number | undefined): MemoryReading {
-  // Limitation: memory is sampled, not watched; a peak between two samples is missed, and Lambda's REPORT line (Max Memory Used) remains the exact one.
+  // Limitation: memory is sampled; a peak between samples is missed.
   const { heapUsed, rss } = process.memoryUsage();
   const utilization =
     memorySizeMb === undefined

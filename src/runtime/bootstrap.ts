@@ -139,7 +139,7 @@ async function loadHandler(taskRoot: string, name: string): Promise<Handler> {
   return handler as Handler;
 }
 
-// Limitation: the deprecated context.done, succeed and fail are not provided; a handler calling them fails with a TypeError.
+// Limitation: no deprecated context.done, succeed or fail; calling them throws TypeError.
 function contextFor(headers: http.IncomingHttpHeaders): object {
   const env = process.env;
   const deadline = Number(headers['lambda-runtime-deadline-ms']);

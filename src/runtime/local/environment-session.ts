@@ -191,7 +191,7 @@ export class EnvironmentSession {
         `no invocation with request id "${requestId}" is in progress.`,
       );
     }
-    // Limitation: Lambda's 6 MB payload limits are not enforced; an oversized event or response passes locally.
+    // Limitation: Lambda's 6 MB payload limits are not enforced here.
     this.#answered.add(requestId);
     inFlight.answer = answer;
     sendAccepted(response);

@@ -180,7 +180,7 @@ export class ExecutionEnvironment {
       },
     );
 
-    // Limitation: a reset after a timeout or crash SIGKILLs external extensions at once; Lambda first sends them SHUTDOWN with reason timeout or failure.
+    // Limitation: a reset SIGKILLs external extensions, with no SHUTDOWN.
     if (result.outcome === 'timeout' || result.outcome === 'crash') {
       await this.kill();
     }

@@ -150,7 +150,7 @@ export function resolveOptions(
         : undefined,
     handler,
     taskRoot,
-    // Limitation: the memory size is only reported to the function, not enforced; a function that needs more still runs.
+    // Limitation: memory size is reported, not enforced; more still runs.
     memoryMb: options.memoryMb ?? 128,
     region,
     runtimeApi,

@@ -132,7 +132,7 @@ export class LocalRuntime {
     return this.#serial(async () => {
       const startMs = this.#now();
       const logs = this.#collect();
-      // Limitation: the processes are not frozen while idle; their timers keep running, where Lambda would pause them until the next event.
+      // Limitation: idle processes are not frozen; their timers run on.
       await new Promise((resolve) => setTimeout(resolve, ms));
       return this.#record<IdleEntry>({
         phase: 'IDLE',

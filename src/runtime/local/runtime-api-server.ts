@@ -20,7 +20,7 @@ const header = (request: http.IncomingMessage, name: string) => {
   return typeof value === 'string' && value !== '' ? value : undefined;
 };
 
-// Limitation: the Telemetry API and Logs API are not served; an extension that subscribes to them gets 404.
+// Limitation: no Telemetry or Logs API; subscribing to them gets 404.
 // Paths and headers of the Runtime API (2018-06-01) and the Extensions API
 // (2020-01-01):
 // https://docs.aws.amazon.com/lambda/latest/dg/runtimes-api.html

@@ -64,7 +64,7 @@ function toStep(value: unknown): ShutdownStep[] {
 export function readShutdownSteps(
   lines: readonly LogLine[],
 ): ShutdownStep[] | undefined {
-  // Limitation: the steps come only from the framework's INFO line; at a log level above INFO, or with a logger that writes neither JSON nor Lambda's text format, SHUTDOWN lists none.
+  // Limitation: steps come from the INFO line; above INFO none are listed.
   const summaries = lines
     .filter((line) => line.source === 'runtime')
     .map((line) => summaryFields(line.text))
